@@ -1,0 +1,168 @@
+"""Typed, immutable values that flow through redflags.
+
+``Ad`` (input) -> ``Entity``/``Finding`` (what screening found, each with evidence in
+*original* text offsets) -> ``Assessment`` (risk, level, action).  The JSON shapes written by
+``Assessment.to_json`` are the stable contract in DESIGN.md section 3.
+
+>>> span = Span(field="body", start=0, end=3, text="hey")
+>>> span.to_json()
+{'field': 'body', 'start': 0, 'end': 3, 'text': 'hey'}
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+__all__ = [
+    "TEXT_FIELDS",
+    "Ad",
+    "Assessment",
+    "Entity",
+    "EntityKind",
+    "Finding",
+    "Level",
+    "Action",
+    "Span",
+]
+
+Level = Literal["low", "medium", "high", "critical"]
+Action = Literal["allow", "review", "block"]
+EntityKind = Literal["phone", "email", "handle", "crypto", "age", "price", "place"]
+
+#: Free-text fields of an ad that are screened, in the order they are read.
+TEXT_FIELDS: tuple[str, ...] = ("title", "body", "phone", "email")
+
+#: JSON key of each entity kind inside ``Assessment.entities``.
+ENTITY_KEYS: dict[str, str] = {
+    "phone": "phones",
+    "email": "emails",
+    "handle": "handles",
+    "crypto": "crypto",
+    "age": "ages",
+    "price": "prices",
+    "place": "places",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A piece of evidence: ``text == ad[field][start:end]`` in the text *as posted*."""
+
+    field: str
+    start: int
+    end: int
+    text: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"field": self.field, "start": self.start, "end": self.end, "text": self.text}
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    """One extracted identifier or fact.
+
+    ``value`` is the canonical, hashable form used for de-duplication and linking
+    (E.164 phone, lower-case email, ``"telegram:name"``, a checksummed address, an int age ...).
+    ``data`` is the JSON value written into the Assessment (a string, an int or a dict, per
+    DESIGN.md).  ``disguised`` is true when the posted text hid the value from a plain scraper
+    (number words, letters for digits, look-alike characters, "at"/"dot" spelled out ...).
+    """
+
+    kind: EntityKind
+    value: str | int
+    data: Any
+    span: Span | None
+    disguised: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """A matched indicator with its evidence and provenance."""
+
+    indicator: str
+    category: str
+    weight: float
+    version: int
+    source: str
+    explanation: str
+    evidence: tuple[Span, ...]
+    matched: tuple[str, ...] = ()
+    #: contribution of this finding to the final risk, filled by the scorer
+    contribution: float = 0.0
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.indicator,
+            "category": self.category,
+            "weight": self.weight,
+            "version": self.version,
+            "source": self.source,
+            "explanation": self.explanation,
+            "contribution": round(self.contribution, 4),
+            "evidence": [s.to_json() for s in self.evidence],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Ad:
+    """An input ad.  Only ``id`` is required; unknown fields are kept in ``extra``."""
+
+    id: str
+    title: str = ""
+    body: str = ""
+    site: str | None = None
+    posted_at: str | None = None
+    city: str | None = None
+    region: str | None = None
+    country: str | None = None
+    phone: str = ""
+    email: str = ""
+    category: str | None = None
+    images: tuple[str, ...] = ()
+    poster: Mapping[str, Any] | None = None
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    def text(self, name: str) -> str:
+        value = getattr(self, name, "")
+        return value if isinstance(value, str) else ""
+
+
+@dataclass(frozen=True, slots=True)
+class Assessment:
+    """The result of screening one ad.  ``to_json`` gives the stable contract shape."""
+
+    id: str
+    risk: float
+    level: Level
+    action: Action
+    commerce: float
+    findings: tuple[Finding, ...]
+    entities: tuple[Entity, ...]
+    model: str
+    explanation: tuple[str, ...] = ()
+
+    def entities_json(self) -> dict[str, list[Any]]:
+        out: dict[str, list[Any]] = {key: [] for key in ENTITY_KEYS.values()}
+        seen: set[tuple[str, str | int]] = set()
+        for ent in self.entities:
+            key = (ent.kind, ent.value)
+            if key in seen:
+                continue
+            seen.add(key)
+            out[ENTITY_KEYS[ent.kind]].append(ent.data)
+        return out
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "risk": round(self.risk, 4),
+            "level": self.level,
+            "action": self.action,
+            "commerce": round(self.commerce, 4),
+            "indicators": [f.to_json() for f in self.findings],
+            "entities": self.entities_json(),
+            "explanation": list(self.explanation),
+            "model": self.model,
+        }
