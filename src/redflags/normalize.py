@@ -397,12 +397,23 @@ def _near_number(text: str, words: list[re.Match[str]], idx: int) -> bool:
 
 
 def _has_letter_digit(text: str) -> bool:
-    return any(m.group() != re.sub(rf"[{_LD_CLASS}]", "", m.group()) for m in _MIXED_RUN.finditer(text))
+    """Cheap pre-check: is there any digit run touching a digit-letter at all?"""
+    return any(
+        not m.group().isdigit() for m in _MIXED_RUN.finditer(text)
+    ) or _LETTER_GROUP.search(text) is not None
 
 
 def _copy(b: _Builder, text: str, a: int, z: int, starts: list[int], ends: list[int]) -> None:
     for k in range(a, z):
         b.add(text[k], starts[k], ends[k])
+
+
+#: A group made only of digit-letters counts when a dash or dot ties it to a digit group
+#: ("2l2-S55-OlOO"); a space is not enough ("Oil 2020" stays words).
+_LETTER_GROUP = re.compile(
+    rf"(?<=[0-9][-.])[{_LD_CLASS}]{{2,}}(?![A-Za-z0-9])"
+    rf"|(?<![A-Za-z0-9])[{_LD_CLASS}]{{2,}}(?=[-.][0-9])"
+)
 
 
 def _letters_to_digits(norm: Normalized) -> Normalized:
@@ -418,6 +429,13 @@ def _letters_to_digits(norm: Normalized) -> Normalized:
         for k, c in enumerate(run):
             if not c.isdigit():
                 chars[m.start() + k] = _LETTER_DIGITS[c]
+    if chars is not None:
+        text = "".join(chars)
+    for m in _LETTER_GROUP.finditer(text):
+        if chars is None:
+            chars = list(text)
+        for k, c in enumerate(m.group()):
+            chars[m.start() + k] = _LETTER_DIGITS[c]
     if chars is None:
         return norm
     return Normalized(norm.original, "".join(chars), norm.starts, norm.ends)

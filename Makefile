@@ -1,0 +1,38 @@
+# redflags: `make demo` runs the main job on bundled data; `make test` runs the whole suite.
+# Both bootstrap .venv on a fresh machine (Python 3.11+ with venv is all they need).
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+
+.PHONY: demo test lint typecheck unit bench accuracy clean
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	@touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/redflags demo --out redflags-demo
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests bench docs
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+unit: $(STAMP)
+	$(BIN)/python -m pytest -n 2 -q
+
+test: lint typecheck unit
+
+accuracy: $(STAMP)
+	$(BIN)/python docs/accuracy.py
+
+bench: $(STAMP)
+	$(BIN)/python bench/scan.py
+
+clean:
+	rm -rf $(VENV) redflags-demo .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,282 @@
+"""The ``redflags`` command line (Typer + Rich).
+
+Progress bars and summaries go to stderr; data goes to files or stdout.  Ad text and contacts
+are never printed by these commands (reviewers read them in reports, not in terminal logs).
+
+Exit codes: 0 ok; 1 unexpected error; 2 some input records were malformed (the run finished and
+wrote everything valid); 3 bad configuration or catalog; 4 an input file could not be read.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections import Counter
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+import orjson
+import typer
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskProgressColumn,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+from rich.table import Table
+
+from redflags.engines.local import Outcome, screen_records
+from redflags.errors import EXIT_BAD_RECORDS, RedflagsError
+from redflags.io import AssessmentWriter, Record, detect_format, iter_records
+
+app = typer.Typer(
+    name="redflags",
+    help="Find ads connected to human trafficking, explain why, and turn them into action.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+err = Console(stderr=True)
+
+#: at most this many malformed lines are echoed on stderr; all go to the errors file
+_ECHO_ERRORS = 20
+_LEVELS = ("critical", "high", "medium", "low")
+
+
+def _progress() -> Progress:
+    return Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        TaskProgressColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+        console=err,
+        transient=False,
+        disable=not err.is_terminal and os.environ.get("REDFLAGS_PROGRESS") != "1",
+    )
+
+
+def _errors_path(output: str, errors: str | None) -> Path | None:
+    if errors:
+        return Path(errors)
+    if output == "-":
+        return None
+    out = Path(output)
+    return out.with_name(out.name.split(".")[0] + ".errors.jsonl")
+
+
+class ScanStats:
+    """Counts gathered while writing, for the end-of-run summary."""
+
+    def __init__(self) -> None:
+        self.ads = 0
+        self.bad = 0
+        self.levels: Counter[str] = Counter()
+        self.actions: Counter[str] = Counter()
+        self.indicators: Counter[str] = Counter()
+
+    def add(self, o: Outcome) -> None:
+        if o.ok:
+            self.ads += 1
+            self.levels[o.level] += 1
+            self.actions[o.action] += 1
+            self.indicators.update(o.indicators)
+        else:
+            self.bad += 1
+
+
+def _summary_table(stats: ScanStats, title: str) -> Table:
+    t = Table(title=title, show_header=True, header_style="bold")
+    t.add_column("what")
+    t.add_column("count", justify="right")
+    t.add_row("ads screened", f"{stats.ads:,}")
+    for lvl in _LEVELS:
+        t.add_row(f"  level {lvl}", f"{stats.levels.get(lvl, 0):,}")
+    for act in ("block", "review", "allow"):
+        t.add_row(f"  action {act}", f"{stats.actions.get(act, 0):,}")
+    t.add_row("malformed lines", f"{stats.bad:,}", style="red" if stats.bad else None)
+    for ind, n in stats.indicators.most_common(10):
+        t.add_row(f"  indicator {ind}", f"{n:,}")
+    return t
+
+
+def _all_records(inputs: list[str], fmt: str | None) -> Iterator[Record]:
+    for path in inputs:
+        yield from iter_records(path, fmt)
+
+
+def _total_units(inputs: list[str], fmt: str | None) -> tuple[int | None, str]:
+    """Progress total: bytes for line formats, rows for Parquet; None when unknown (stdin)."""
+    if any(p == "-" for p in inputs):
+        return None, "bytes"
+    if all(detect_format(p, fmt) == "parquet" for p in inputs):
+        import pyarrow.parquet as pq
+
+        return sum(pq.ParquetFile(p).metadata.num_rows for p in inputs), "rows"
+    try:
+        return sum(os.path.getsize(p) for p in inputs), "bytes"
+    except OSError:
+        return None, "bytes"
+
+
+def run_scan(
+    inputs: list[str],
+    output: str,
+    *,
+    errors: str | None = None,
+    fmt: str | None = None,
+    workers: int = 0,
+    description: str = "screening",
+) -> ScanStats:
+    """Screen ``inputs`` into ``output``; returns counts.  Used by ``scan`` and ``demo``."""
+    n_workers = workers if workers > 0 else (os.cpu_count() or 1)
+    err_path = _errors_path(output, errors)
+    stats = ScanStats()
+    writer = AssessmentWriter(output)
+    err_fh = None
+    total, unit = _total_units(inputs, fmt)
+    try:
+        with _progress() as progress:
+            task = progress.add_task(description, total=total)
+            for o in screen_records(_all_records(inputs, fmt), n_workers):
+                stats.add(o)
+                if o.ok:
+                    writer.write(o.payload)
+                else:
+                    msg = o.payload.decode()
+                    if stats.bad <= _ECHO_ERRORS:
+                        err.print(f"[red]line {o.line} of {o.source}[/red]: {msg}", markup=True,
+                                  highlight=False)
+                    if err_path is not None:
+                        if err_fh is None:
+                            err_fh = open(err_path, "wb")  # noqa: SIM115 - closed below
+                        err_fh.write(orjson.dumps({"source": o.source, "line": o.line,
+                                                   "error": msg}) + b"\n")
+                progress.advance(task, o.raw_size if unit == "bytes" else 1)
+    finally:
+        writer.close()
+        if err_fh is not None:
+            err_fh.close()
+    if stats.bad > _ECHO_ERRORS:
+        err.print(f"... {stats.bad - _ECHO_ERRORS} more malformed lines")
+    if stats.bad and err_path is not None:
+        err.print(f"malformed lines written to {err_path}")
+    return stats
+
+
+@app.command()
+def scan(
+    ads: Annotated[list[str], typer.Argument(help="ad files (JSONL, CSV, Parquet) or - for stdin")],
+    output: Annotated[str, typer.Option("-o", "--output", help="assessments (.jsonl/.parquet, - = stdout)")] = "-",
+    errors: Annotated[str | None, typer.Option("--errors", help="where malformed lines go (default OUT.errors.jsonl)")] = None,
+    fmt: Annotated[str | None, typer.Option("--format", help="input format: jsonl, csv, parquet (default: by extension)")] = None,
+    workers: Annotated[int, typer.Option("--workers", "-w", help="processes; 0 = all cores")] = 0,
+) -> None:
+    """Screen ads and write one Assessment per ad, in input order."""
+    try:
+        stats = run_scan(ads, output, errors=errors, fmt=fmt, workers=workers)
+    except RedflagsError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(exc.exit_code) from None
+    err.print(_summary_table(stats, "redflags scan"))
+    if stats.bad:
+        raise typer.Exit(EXIT_BAD_RECORDS)
+
+
+@app.command()
+def synth(
+    ads: Annotated[int, typer.Option("--ads", "-n", help="number of ads")] = 1000,
+    seed: Annotated[int, typer.Option("--seed", "-s", help="random seed")] = 7,
+    output: Annotated[Path, typer.Option("-o", "--output", help="ads file (.jsonl); truth goes beside it")] = Path("synthetic.jsonl"),
+) -> None:
+    """Generate a synthetic, non-explicit corpus with planted networks and ground truth."""
+    from redflags.synth import write_corpus
+
+    with _progress() as progress:
+        task = progress.add_task("generating", total=ads)
+        ads_path, truth_path = write_corpus(
+            ads, seed, output, progress=lambda n: progress.advance(task, n)
+        )
+    err.print(f"ads written to {ads_path}\nground truth written to {truth_path}")
+
+
+def _demo_corpus() -> tuple[Path, Path]:
+    from importlib import resources
+
+    base = resources.files("redflags").joinpath("data")
+    return Path(str(base.joinpath("demo.jsonl"))), Path(str(base.joinpath("demo.truth.jsonl")))
+
+
+@app.command()
+def demo(
+    out_dir: Annotated[Path, typer.Option("--out", help="where to write the demo outputs")] = Path("redflags-demo"),
+    workers: Annotated[int, typer.Option("--workers", "-w", help="processes; 0 = all cores")] = 0,
+) -> None:
+    """Screen the bundled synthetic corpus and write an HTML report."""
+    from redflags.io import read_jsonl
+    from redflags.report import write_report
+
+    ads_path, truth_path = _demo_corpus()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    out = out_dir / "assessments.jsonl"
+    err.print(
+        "[bold]redflags demo[/bold]: screening the bundled synthetic corpus "
+        "(invented ads, fictional phone numbers; no real person's data).\n"
+    )
+    stats = run_scan([str(ads_path)], str(out), workers=workers)
+    ads = read_jsonl(ads_path)
+    assessments = read_jsonl(out)
+    truth = read_jsonl(truth_path) if truth_path.exists() else []
+    report = write_report(
+        out_dir / "report.html",
+        ads,
+        assessments,
+        title="redflags demo: bundled synthetic corpus",
+        generated_at=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        errors=stats.bad,
+    )
+    err.print(_summary_table(stats, "what redflags found"))
+    _explain_demo(stats, assessments, truth)
+    err.print(f"\nassessments: {out}\n[bold]report:[/bold] {report.resolve()}")
+
+
+def _explain_demo(stats: ScanStats, assessments: list[dict[str, Any]],
+                  truth: list[dict[str, Any]]) -> None:
+    flagged = {a["id"] for a in assessments if a["action"] != "allow"}
+    critical = sum(1 for a in assessments if a["level"] == "critical")
+    err.print(
+        f"\n{stats.ads:,} ads screened. {len(flagged):,} held for human review or blocked "
+        f"before publication; {critical:,} are critical (a stated age under 18 in a "
+        "commercial-sex ad: a possible child sex trafficking victim, to escalate at once)."
+    )
+    if truth:
+        planted = [t for t in truth if t.get("expect_flag")]
+        benign = [t for t in truth if t.get("kind") == "benign"]
+        indep = [t for t in truth if t.get("kind") == "independent"]
+        caught = sum(1 for t in planted if t["id"] in flagged)
+        fp_b = sum(1 for t in benign if t["id"] in flagged)
+        fp_i = sum(1 for t in indep if t["id"] in flagged)
+        err.print(
+            f"Against the planted ground truth: {caught}/{len(planted)} ads from planted "
+            f"trafficking-pattern networks were flagged; {fp_b}/{len(benign)} ordinary "
+            f"classifieds and {fp_i}/{len(indep)} independent adults' ads were flagged "
+            "(false alarms)."
+        )
+    err.print(
+        "Flags are leads for trained reviewers, not verdicts. Reasons are for the platform's "
+        "reviewers only and must never be shown to the poster."
+    )
+
+
+def main() -> None:  # pragma: no cover - console entry
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(app())

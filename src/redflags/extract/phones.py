@@ -1,0 +1,420 @@
+"""Phone numbers: cheap candidate runs over the digits view, validated with ``phonenumbers``.
+
+``phonenumbers.PhoneNumberMatcher`` is accurate but slow (~1,800 ads/s), so this module finds
+candidates with one regex over :attr:`Views.digits` (number words, letters-for-digits, emoji and
+fullwidth digits already folded to ASCII), splits each run of digits and separators into chunks,
+and validates only plausible digit strings with ``phonenumbers.parse`` + ``is_valid_number``.
+The rules that keep prices, times, dates and glued words out follow PhoneNumberMatcher at
+leniency ``VALID`` (the conformance vectors in ``shared/eval-vectors/libphonenumber.jsonl``):
+
+* a chunk touching a Latin letter (``abc415-666-7777``), a currency sign (``$300``) or a
+  per-cent sign, or that is half of a time (``10:30``), is not part of a number; contact words
+  glued to a number ("call3055550123") and extensions ("x123", "ext. 5") are allowed;
+* ``xx`` next to a run marks a masked number, which is not reported;
+* brackets must pair up, without nesting, at most three pairs; slash dates are skipped;
+* a long run is split only at chunk boundaries, longest valid piece first; leading junk is
+  skipped only when it cannot be a prefix of the number (it starts with 1-9, no ``+``), or at
+  a strong boundary (`` - ``, ``/``, ``. ``, ``(`` ...).
+
+>>> from redflags.extract import Context
+>>> from redflags.normalize import Views
+>>> [(e.value, e.span.text, e.disguised) for e in extract(
+...     Views("call 3O5 five5five 0123 now"), "body", Context("US")) if e.span]
+[('+13055550123', '3O5 five5five 0123', True)]
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+from functools import lru_cache
+
+import phonenumbers
+from phonenumbers import PhoneNumber, PhoneNumberFormat, phonenumbermatcher
+
+from redflags.extract import Context, span_of
+from redflags.model import Entity
+from redflags.normalize import (  # kept in sync with digits_view's own tables
+    _LETTER_DIGITS,
+    _NUMBER_WORDS,
+    _WEAK_WORDS,
+    Normalized,
+    Views,
+)
+
+__all__ = ["extract"]
+
+# --------------------------------------------------------------------------- prefilter
+
+_ALL_WORDS: tuple[str, ...] = tuple(_NUMBER_WORDS)
+_STRONG_WORDS = frozenset(w for w in _NUMBER_WORDS if w not in _WEAK_WORDS)
+#: misspellings with digits inside ("zer0", "f1ve") are not plain letter tokens
+_DIGIT_WORDS: tuple[str, ...] = tuple(w for w in _NUMBER_WORDS if any(c.isdigit() for c in w))
+_LETTERS = re.compile(r"[^\W\d_]+")
+_DIGIT = re.compile(r"[0-9]")
+_LD = re.escape("".join(_LETTER_DIGITS))
+_LETTER_DIGIT = re.compile(rf"[0-9][{_LD}]|[{_LD}][0-9]")
+
+
+def _view(v: Views) -> Normalized | None:
+    """The view to scan: ``v.digits`` only when number words or letter-digits may matter.
+
+    ``digits_view`` costs ~200 µs on a 250-character field, so it is built only when the
+    folded text could hold a phone that the folded text alone would not show.
+    """
+    folded = v.folded
+    t = folded.text
+    n_digits = len(_DIGIT.findall(t))
+    tl = t.lower()
+    if n_digits == 0:
+        # only number words can spell a phone; an upper bound of how many there are
+        if sum(tl.count(w) for w in _ALL_WORDS) < 4:
+            return None
+        return v.digits
+    need = _LETTER_DIGIT.search(t) is not None
+    if not need and any(w in tl for w in _ALL_WORDS):
+        if len(tl) != len(t) or any(w in tl for w in _DIGIT_WORDS):
+            need = True
+        else:
+            for m in _LETTERS.finditer(tl):
+                w = m.group()
+                if w in _STRONG_WORDS:
+                    need = True
+                    break
+                if w in _WEAK_WORDS:
+                    near = t[max(0, m.start() - 3) : m.start()] + t[m.end() : m.end() + 3]
+                    if _DIGIT.search(near):
+                        need = True
+                        break
+    if need:
+        return v.digits
+    if n_digits < 7:
+        return None
+    return folded
+
+
+# --------------------------------------------------------------------------- candidates
+
+#: Separators allowed between the digits of one number: ordinary punctuation, the ones posters
+#: use to break scrapers (``* _ | ~ ·``), wide dashes and emoji residue.
+_SEP = r" .\-()/*_|~·•\u2010-\u2015\u2212\u2190-\u2bff\U0001f000-\U0001faff"
+_RUN = re.compile(rf"[0-9](?:[{_SEP}]{{0,5}}[0-9])*")
+_GROUP = re.compile(r"[0-9]+")
+_TIGHT = frozenset("-.~()")
+_LEAD = re.compile(r"[+(](?: ?[+(])* ?$")
+_WORD_BEFORE = re.compile(r"[A-Za-z]+$")
+_WORD_AFTER = re.compile(r"[A-Za-z]+")
+_EXTENSION = re.compile(r"(?i)(?:x|ext|extn|extension|int|anexo)\.?\s?:?\s?[0-9]")
+#: words a number may be glued to ("call3055550123", "3055550123text")
+_GLUE_BEFORE = (
+    "call", "text", "txt", "tel", "phone", "cell", "mobile", "mob", "num", "number", "ph",
+    "whatsapp", "wa", "hmu", "llama", "llamar", "llame", "movil", "me", "at",
+)
+_GLUE_AFTER = frozenset({"call", "text", "txt", "only", "anytime", "ask", "hmu"})
+_SLASH_DATE = re.compile(
+    r"(?<![0-9])(?:[0-3]?[0-9]/[01]?[0-9]|[01]?[0-9]/[0-3]?[0-9])/(?:[12][0-9])?[0-9]{2}"
+    r"(?![0-9])|(?<![0-9])[0-3]?[0-9]\.[01]?[0-9]\.(?:19|20)[0-9]{2}(?![0-9])"
+)
+#: a run right after these words is a reference number, not a phone ("order #12345678901")
+_REFERENCE = re.compile(
+    r"(?i)(?:order|invoice|tracking|ticket|receipt|confirmation|ref|reference|isbn|sku)"
+    r"\s?(?:#|no\.?|num(?:ber)?|id)?\s?[:#]?\s?$"
+)
+_MIN_DIGITS = 7
+_MAX_DIGITS = 17
+
+
+class _Chunk:
+    """Digit groups joined by tight separators ("415-666-7777", "(0)30")."""
+
+    __slots__ = ("start", "end", "digits", "strong_after")
+
+    def __init__(self, start: int, end: int, digits: str) -> None:
+        self.start = start
+        self.end = end
+        self.digits = digits
+        self.strong_after = False
+
+
+def _chunks(text: str, a: int, z: int) -> list[_Chunk]:
+    out: list[_Chunk] = []
+    cur: _Chunk | None = None
+    for m in _GROUP.finditer(text, a, z):
+        if cur is not None:
+            sep = text[cur.end : m.start()]
+            if all(c in _TIGHT for c in sep):
+                cur.end = m.end()
+                cur.digits += m.group()
+                continue
+            cur.strong_after = sep.strip(" )") != ""
+            out.append(cur)
+        cur = _Chunk(m.start(), m.end(), m.group())
+    if cur is not None:
+        out.append(cur)
+    return out
+
+
+def _is_currency(c: str) -> bool:
+    return c == "$" or (not c.isascii() and unicodedata.category(c) == "Sc")
+
+
+def _brackets_ok(s: str) -> bool:
+    depth = pairs = 0
+    for c in s:
+        if c == "(":
+            depth += 1
+            pairs += 1
+            if depth > 1 or pairs > 3:
+                return False
+        elif c == ")":
+            depth -= 1
+            if depth < 0:
+                return False
+    return depth == 0
+
+
+# --------------------------------------------------------------------------- validation
+
+_NANPA = frozenset(phonenumbers.phonenumberutil._NANPA_REGIONS)
+_REGIONS = frozenset(phonenumbers.SUPPORTED_REGIONS)
+_ALIASES = {"UK": "GB"}
+_national_prefix_ok: Callable[[PhoneNumber], bool] = getattr(
+    phonenumbermatcher, "_is_national_prefix_present_if_required", lambda n: True
+)
+
+
+def _valid(n: PhoneNumber, region: str | None) -> bool:
+    if region is not None and phonenumbers.is_valid_number_for_region(n, region):
+        return True
+    return phonenumbers.is_valid_number(n)
+
+
+@lru_cache(maxsize=16384)
+def _validate(digits: str, plus: bool, region: str | None) -> PhoneNumber | None:
+    """The valid number ``digits`` stands for (``+`` if written), read in ``region``."""
+    try:
+        if plus:
+            n = phonenumbers.parse("+" + digits, None)
+            return n if phonenumbers.is_valid_number(n) else None
+        if region is None:
+            return None
+        if region in _NANPA and not digits.startswith("011"):
+            d = digits[1:] if len(digits) == 11 and digits[0] == "1" else digits
+            if len(d) != 10 or d[0] in "01" or d[3] in "01":
+                return None
+            n = PhoneNumber(country_code=1, national_number=int(d))
+            return n if _valid(n, region) else None
+        n = phonenumbers.parse(digits, region, keep_raw_input=True)
+    except phonenumbers.NumberParseException:
+        return None
+    if not _valid(n, region) or not _national_prefix_ok(n):
+        return None
+    return n
+
+
+def _e164(n: PhoneNumber) -> str:
+    return phonenumbers.format_number(n, PhoneNumberFormat.E164)
+
+
+# --------------------------------------------------------------------------- disguise
+
+_PLAIN = frozenset("0123456789 -.()+")
+
+
+@lru_cache(maxsize=4096)
+def _standard_groupings(e164: str) -> tuple[tuple[str, frozenset[int]], ...]:
+    """(digits, group boundaries counted from the end) of the national and international forms."""
+    n = phonenumbers.parse(e164, None)
+    out = []
+    for fmt in (PhoneNumberFormat.NATIONAL, PhoneNumberFormat.INTERNATIONAL):
+        groups = _GROUP.findall(phonenumbers.format_number(n, fmt))
+        digits = "".join(groups)
+        out.append((digits, _boundaries(groups)))
+    return tuple(out)
+
+
+def _boundaries(groups: list[str]) -> frozenset[int]:
+    total = sum(len(g) for g in groups)
+    cuts: set[int] = set()
+    acc = 0
+    for g in groups[:-1]:
+        acc += len(g)
+        cuts.add(total - acc)
+    return frozenset(cuts)
+
+
+def _disguised(posted: str, e164: str) -> bool:
+    """Whether the posted number would escape a plain scraper (see the brief in the tests)."""
+    if any(c not in _PLAIN for c in posted) or "  " in posted:
+        return True
+    groups = _GROUP.findall(posted.replace("(0)", "", 1) if posted.count("(") == 1 else posted)
+    if len(groups) <= 1:
+        return False
+    if any(len(g) == 1 for g in groups[1:]):
+        return True
+    cuts = _boundaries(groups)
+    digits = "".join(groups)
+    if e164.startswith("+1") and len(e164) == 12:  # NANP: 1 305 555 0123, 305-5550123 ...
+        return not cuts <= {4, 7, 10}
+    for fdigits, fcuts in _standard_groupings(e164):
+        if digits.endswith(fdigits) or fdigits.endswith(digits):
+            if cuts <= fcuts | {len(fdigits)}:
+                return False
+    return True
+
+
+# --------------------------------------------------------------------------- extract
+
+
+def extract(v: Views, field: str, ctx: Context) -> list[Entity]:
+    """Valid phone numbers in one field, in E.164, with their original spans."""
+    view = _view(v)
+    if view is None:
+        return []
+    region: str | None = _ALIASES.get(ctx.country.upper(), ctx.country.upper())
+    if region not in _REGIONS:
+        region = None
+    text = view.text if view is v.folded else _unpunct(view)
+    out: list[Entity] = []
+    for run in _RUN.finditer(text):
+        a, z = run.span()
+        if z - a < _MIN_DIGITS:
+            continue
+        chunks = _chunks(text, a, z)
+        if sum(len(c.digits) for c in chunks) < _MIN_DIGITS:
+            continue
+        _scan_run(v, view, text, field, region, chunks, a, z, out)
+    return out
+
+
+def _unpunct(view: Normalized) -> str:
+    """``view.text`` with "!" and "|" read as "1" only between real digits.
+
+    Works around ``digits_view`` turning the "!" after "305-555-0123!" into a digit and "|"
+    separators ("305|555|0123") into ones.
+    """
+    text = view.text
+    orig = view.original
+    if "!" not in orig and "|" not in orig:
+        return text
+    starts, ends = view.starts, view.ends
+    marks = [
+        k for k, c in enumerate(text) if c == "1" and orig[starts[k] : ends[k]] in ("!", "|")
+    ]
+    if not marks:
+        return text
+    fake = set(marks)
+    chars = list(text)
+
+    def real_digit(k: int) -> bool:
+        return 0 <= k < len(text) and text[k].isdigit() and k not in fake
+
+    for k in marks:
+        o = orig[starts[k] : ends[k]]
+        if o == "|" or not (real_digit(k - 1) and real_digit(k + 1)):
+            chars[k] = o
+    return "".join(chars)
+
+
+def _scan_run(
+    v: Views,
+    view: Normalized,
+    text: str,
+    field: str,
+    region: str | None,
+    chunks: list[_Chunk],
+    a: int,
+    z: int,
+    out: list[Entity],
+) -> None:
+    # ---- left context: lead "+" / "(", glued letters, currency, time, masking
+    lead = _LEAD.search(text, max(0, a - 6), a)
+    lead_start = lead.start() if lead else a
+    plus = lead is not None and "+" in lead.group()
+    first = 0
+    before = text[lead_start - 1] if lead_start > 0 else ""
+    if before:
+        if lead is None and before.isascii() and before.isalpha():
+            word = _WORD_BEFORE.search(text, max(0, a - 12), a)
+            if word is None or not word.group().lower().endswith(_GLUE_BEFORE):
+                first = 1
+        elif _is_currency(before) or (
+            before == " " and lead_start > 1 and _is_currency(text[lead_start - 2])
+        ):
+            first = 1
+        elif before == ":" and lead_start > 1 and text[lead_start - 2].isdigit():
+            first = 1
+    if text[max(0, lead_start - 8) : lead_start].rstrip(" ().-").lower().endswith("xx"):
+        return
+    if lead_start > 0 and _REFERENCE.search(text, max(0, lead_start - 24), lead_start):
+        first = max(first, 1)
+    # ---- right context
+    last = len(chunks) - 1
+    after = text[z] if z < len(text) else ""
+    if after:
+        if after.isascii() and after.isalpha():
+            if not _EXTENSION.match(text, z):
+                word = _WORD_AFTER.match(text, z)
+                if word is None or word.group().lower() not in _GLUE_AFTER:
+                    last -= 1
+        elif after == "%" or _is_currency(after):
+            last -= 1
+        elif after == " " and z + 1 < len(text) and _is_currency(text[z + 1]):
+            if z + 2 >= len(text) or not text[z + 2].isdigit():
+                last -= 1
+        elif after == ":" and z + 1 < len(text) and text[z + 1].isdigit():
+            last -= 1
+    if text[z : z + 8].lstrip(" ().-").lower().startswith("xx"):
+        return
+    # ---- longest valid piece first, left to right
+    i = first
+    while i <= last:
+        found = None
+        start_plus = plus and i == 0
+        for j in range(last, i - 1, -1):
+            digits = "".join(c.digits for c in chunks[i : j + 1])
+            if len(digits) < _MIN_DIGITS:
+                break
+            if len(digits) > _MAX_DIGITS:
+                continue
+            s = lead_start if i == 0 else chunks[i].start
+            if i > 0 and s > 0 and text[s - 1] == "(":
+                s -= 1
+            e = chunks[j].end
+            piece = text[s:e]
+            if "(" in piece or ")" in piece:
+                if not _brackets_ok(piece):
+                    if piece[0] != "(" or not _brackets_ok(piece[1:]):
+                        continue
+                    s += 1
+                    piece = piece[1:]
+            if "/" in piece or "." in piece:
+                if _SLASH_DATE.search(piece):
+                    continue
+            n = _validate(digits, start_plus, region)
+            if n is not None:
+                found = (j, s, e, n)
+                break
+        if found is None:
+            if chunks[i].digits[0] != "0" and not start_plus:
+                i += 1
+                continue
+            # a leading 0 or "+" belongs to the number: skip to the next strong boundary
+            while i <= last and not chunks[i].strong_after:
+                i += 1
+            i += 1
+            continue
+        j, s, e, n = found
+        e164 = _e164(n)
+        span = span_of(v, view, s, e, field)
+        out.append(
+            Entity(
+                kind="phone",
+                value=e164,
+                data=e164,
+                span=span,
+                disguised=_disguised(span.text, e164),
+            )
+        )
+        i = j + 1

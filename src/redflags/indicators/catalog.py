@@ -1,0 +1,299 @@
+"""Load and validate the indicator catalog, and match its lexicons in one pass.
+
+The catalog is data (``catalog.json`` beside this file): each entry names its id, category,
+weight, languages, terms and/or a function, a plain-language explanation and a published source.
+It is validated when loaded, so a bad rule pack fails at start, never mid-scan.
+
+Terms are folded exactly like ad text (:func:`redflags.normalize.fold` then
+:func:`~redflags.normalize.keys_view`) and put in one Aho-Corasick automaton together with the
+commerce lexicon, so each field is scanned once whatever the number of terms.
+
+>>> cat = default_catalog()
+>>> cat.get("youth.young_terms").category
+'youth'
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import ahocorasick
+
+from redflags.errors import CatalogError
+from redflags.normalize import Normalized, fold, keys_view
+
+__all__ = [
+    "CATEGORIES",
+    "FUNCTIONS",
+    "Catalog",
+    "CommerceModel",
+    "Indicator",
+    "TermHit",
+    "default_catalog",
+    "load_catalog",
+]
+
+CATEGORIES = frozenset(
+    {"youth", "third_party", "movement", "restriction", "payment", "obfuscation", "price", "network"}
+)
+
+#: Indicator functions the engine knows (see :mod:`redflags.indicators.functions`).
+FUNCTIONS = frozenset(
+    {
+        "minor_age",
+        "age_18_19",
+        "crypto_wallet",
+        "p2p_handle",
+        "disguised_phone",
+        "disguised_contact",
+        "disguised_keyword",
+        "low_price",
+    }
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Indicator:
+    id: str
+    category: str
+    version: int
+    weight: float
+    languages: tuple[str, ...]
+    explanation: str
+    source_key: str
+    source: str
+    terms: Mapping[str, tuple[str, ...]]
+    function: str | None = None
+    critical: bool = False
+    #: a disguised spelling of one of its terms also raises obfuscation.keyword
+    obfuscation_sensitive: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class TermHit:
+    """One lexicon match in a field's keys view (offsets into that view's text)."""
+
+    target: str  # indicator id, or "commerce" / "benign"
+    start: int
+    end: int
+    weight: float
+    #: the posted text differed from the plain term (inserted punctuation, repeated letters,
+    #: look-alike characters): the poster disguised the word
+    disguised: bool
+
+
+@dataclass(frozen=True, slots=True)
+class CommerceModel:
+    """Is this a commercial-sex ad at all?  A small additive model over lexicon hits."""
+
+    bias: float
+    threshold: float
+    categories: Mapping[str, float]
+    hourly_price: float
+
+
+@dataclass(frozen=True, slots=True)
+class _Term:
+    target: str
+    key: str
+    runs: tuple[int, ...]
+    plain: str
+    weight: float
+    word_start: bool
+    word_end: bool
+
+
+class Catalog:
+    """The loaded indicator catalog plus its compiled matcher."""
+
+    def __init__(
+        self,
+        name: str,
+        version: int,
+        indicators: Sequence[Indicator],
+        commerce: CommerceModel,
+        terms: Sequence[_Term],
+    ) -> None:
+        self.name = name
+        self.version = version
+        self.indicators = tuple(indicators)
+        self._by_id = {ind.id: ind for ind in indicators}
+        self.commerce = commerce
+        self._automaton = ahocorasick.Automaton()
+        grouped: dict[str, list[_Term]] = {}
+        for term in terms:
+            grouped.setdefault(term.key, []).append(term)
+        for key, group in grouped.items():
+            self._automaton.add_word(key, tuple(group))
+        self._automaton.make_automaton()
+
+    def get(self, indicator_id: str) -> Indicator:
+        try:
+            return self._by_id[indicator_id]
+        except KeyError:
+            raise CatalogError(f"unknown indicator id {indicator_id!r}") from None
+
+    def __contains__(self, indicator_id: object) -> bool:
+        return indicator_id in self._by_id
+
+    def match(self, keys: Normalized) -> list[TermHit]:
+        """All lexicon hits in a keys view, word-bounded and run-length verified."""
+        text = keys.text
+        runs = keys.runs
+        hits: list[TermHit] = []
+        n = len(text)
+        for end_idx, group in self._automaton.iter(text):
+            end = end_idx + 1
+            for term in group:
+                start = end - len(term.key)
+                if term.word_start and start > 0 and text[start - 1].isalnum():
+                    continue
+                if term.word_end and end < n and text[end].isalnum():
+                    continue
+                # squeezed matching: "teen" is stored as "ten"; refuse text with fewer repeats
+                # than the term ("ten" is not "teen") - posters add letters, never drop them
+                if runs is not None and any(
+                    runs[start + k] < r for k, r in enumerate(term.runs) if r > 1
+                ):
+                    continue
+                posted = keys.original_text(start, end)
+                disguised = _plain(posted) != term.plain
+                hits.append(TermHit(term.target, start, end, term.weight, disguised))
+        return hits
+
+
+def _plain(s: str) -> str:
+    return " ".join(s.lower().split())
+
+
+def _compile_term(target: str, raw: str, weight: float) -> _Term:
+    if not raw or raw != raw.strip():
+        raise CatalogError(f"{target}: empty or padded term {raw!r}")
+    keys = keys_view(fold(raw))
+    key = keys.text
+    runs = tuple(keys.runs or [1] * len(key))
+    plain = _plain(fold(raw).text)
+    return _Term(
+        target=target,
+        key=key,
+        runs=runs,
+        plain=plain,
+        weight=weight,
+        word_start=key[0].isalnum(),
+        word_end=key[-1].isalnum(),
+    )
+
+
+def _require(entry: Mapping[str, Any], name: str, kind: type, where: str) -> Any:
+    if name not in entry:
+        raise CatalogError(f"{where}: missing field {name!r}")
+    value = entry[name]
+    if kind is float and isinstance(value, int) and not isinstance(value, bool):
+        value = float(value)
+    if not isinstance(value, kind):
+        raise CatalogError(f"{where}: field {name!r} must be {kind.__name__}, got {value!r}")
+    return value
+
+
+def _parse(data: Mapping[str, Any]) -> Catalog:
+    sources = data.get("sources", {})
+    indicators: list[Indicator] = []
+    terms: list[_Term] = []
+    seen: set[str] = set()
+    for pos, entry in enumerate(data.get("indicators", [])):
+        where = f"indicator #{pos + 1} ({entry.get('id', '?')})"
+        ind_id = _require(entry, "id", str, where)
+        category = _require(entry, "category", str, where)
+        if ind_id in seen:
+            raise CatalogError(f"{where}: duplicate id")
+        seen.add(ind_id)
+        if category not in CATEGORIES:
+            raise CatalogError(f"{where}: unknown category {category!r}; one of {sorted(CATEGORIES)}")
+        if not ind_id.startswith(category + "."):
+            raise CatalogError(f"{where}: id must start with its category, '{category}.'")
+        weight = _require(entry, "weight", float, where)
+        if not 0.0 <= weight < 1.0:
+            raise CatalogError(f"{where}: weight must be in [0, 1), got {weight}")
+        source_key = _require(entry, "source", str, where)
+        if source_key not in sources:
+            raise CatalogError(f"{where}: source {source_key!r} is not in the catalog's sources")
+        function = entry.get("function")
+        if function is not None and function not in FUNCTIONS:
+            raise CatalogError(f"{where}: unknown function {function!r}; one of {sorted(FUNCTIONS)}")
+        raw_terms = entry.get("terms", {})
+        if function is None and not raw_terms:
+            raise CatalogError(f"{where}: needs terms or a function")
+        languages = tuple(_require(entry, "languages", list, where))
+        for lang in ("en", "es", "ru"):
+            if lang not in languages:
+                raise CatalogError(f"{where}: languages must include {lang!r}")
+        term_map: dict[str, tuple[str, ...]] = {}
+        for lang, items in raw_terms.items():
+            term_map[lang] = tuple(items)
+            for raw in items:
+                terms.append(_compile_term(ind_id, raw, weight))
+        indicators.append(
+            Indicator(
+                id=ind_id,
+                category=category,
+                version=_require(entry, "version", int, where),
+                weight=weight,
+                languages=languages,
+                explanation=_require(entry, "explanation", str, where),
+                source_key=source_key,
+                source=sources[source_key],
+                terms=term_map,
+                function=function,
+                critical=bool(entry.get("critical", False)),
+                obfuscation_sensitive=bool(entry.get("obfuscation_sensitive", False)),
+            )
+        )
+    com = data.get("commerce")
+    if not isinstance(com, Mapping):
+        raise CatalogError("catalog: missing 'commerce' section")
+    for section, target in (("terms", "commerce"), ("benign_terms", "benign")):
+        for lang, table in com.get(section, {}).items():
+            for raw, w in table.items():
+                if not isinstance(w, int | float):
+                    raise CatalogError(f"commerce.{section}.{lang}.{raw}: weight must be a number")
+                terms.append(_compile_term(target, raw, float(w)))
+    commerce = CommerceModel(
+        bias=float(com.get("bias", -2.0)),
+        threshold=float(com.get("threshold", 0.5)),
+        categories={k.lower(): float(v) for k, v in com.get("categories", {}).items()},
+        hourly_price=float(com.get("hourly_price", 1.0)),
+    )
+    return Catalog(
+        name=str(data.get("name", "catalog")),
+        version=int(data.get("version", 1)),
+        indicators=indicators,
+        commerce=commerce,
+        terms=terms,
+    )
+
+
+def load_catalog(path: Path | None = None) -> Catalog:
+    """Load and validate a catalog file (the bundled one when ``path`` is None)."""
+    try:
+        if path is None:
+            text = resources.files("redflags.indicators").joinpath("catalog.json").read_text("utf-8")
+        else:
+            text = Path(path).read_text("utf-8")
+        data = json.loads(text)
+    except (OSError, json.JSONDecodeError) as exc:
+        raise CatalogError(f"cannot read catalog {path or 'catalog.json'}: {exc}") from exc
+    if not isinstance(data, Mapping):
+        raise CatalogError("catalog: top level must be an object")
+    return _parse(data)
+
+
+@lru_cache(maxsize=1)
+def default_catalog() -> Catalog:
+    """The bundled catalog, loaded once per process."""
+    return load_catalog()

@@ -1,0 +1,62 @@
+"""Combine findings into a risk in [0, 1], with the contribution of each finding.
+
+Risk is a noisy-OR of the findings' weights (each weight read as "how likely this one signal
+alone marks a trafficking ad"), so independent signals add up without ever exceeding 1, and a
+critical finding (a stated minor age in a commercial-sex ad) puts the ad at least at its own
+weight.  Each finding's ``contribution`` is how much the risk would drop without it, which is
+what the explanation lists.  Deterministic.
+
+>>> from redflags.config import ScoringConfig
+>>> f = Finding("youth.young_terms", "youth", 0.45, 1, "src", "why", ())
+>>> g = Finding("obfuscation.phone", "obfuscation", 0.35, 1, "src", "why", ())
+>>> risk, scored, _ = score([f, g], 0.9, ScoringConfig())
+>>> round(risk, 4), [round(s.contribution, 4) for s in scored]
+(0.6425, [0.4225, 0.2925])
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+
+from redflags.config import ScoringConfig
+from redflags.model import Finding
+
+__all__ = ["score"]
+
+
+def _noisy_or(weights: Sequence[float]) -> float:
+    keep = 1.0
+    for w in weights:
+        keep *= 1.0 - w
+    return 1.0 - keep
+
+
+def score(
+    findings: Sequence[Finding], commerce: float, cfg: ScoringConfig
+) -> tuple[float, tuple[Finding, ...], tuple[str, ...]]:
+    """Return ``(risk, findings with contributions, explanation lines)``."""
+    weights = [f.weight for f in findings]
+    risk = _noisy_or(weights)
+    scored: list[Finding] = []
+    for i, f in enumerate(findings):
+        without = _noisy_or(weights[:i] + weights[i + 1 :])
+        scored.append(dataclasses.replace(f, contribution=max(0.0, risk - without)))
+    explanation: list[str] = []
+    if commerce < cfg.commerce_threshold:
+        explanation.append(
+            f"Not a commercial-sex ad (commerce {commerce:.2f} < {cfg.commerce_threshold}): "
+            "trafficking indicators are not applied."
+        )
+    else:
+        explanation.append(f"Commercial-sex ad (commerce {commerce:.2f}).")
+    ranked = sorted(scored, key=lambda f: (-f.contribution, f.indicator))
+    for f in ranked:
+        if f.contribution <= 0.0:
+            continue
+        where = ", ".join(f"{s.field}[{s.start}:{s.end}]" for s in f.evidence[:3])
+        explanation.append(f"+{f.contribution:.2f} {f.indicator} ({where or 'structural'})")
+    context = [f.indicator for f in ranked if f.contribution <= 0.0]
+    if context:
+        explanation.append("Context only (no risk weight): " + ", ".join(context))
+    return min(max(risk, 0.0), 1.0), tuple(scored), tuple(explanation)

@@ -1,0 +1,133 @@
+"""Normalisation: folded views and their offset maps back to the text as posted."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from redflags.normalize import Normalized, Views, digits_view, fold, keys_view
+
+FOLD_CASES = [
+    # (posted, folded)
+    ("plain ascii", "plain ascii"),
+    ("ｆｕｌｌｗｉｄｔｈ １２３", "fullwidth 123"),
+    ("math 𝟑𝟎𝟓", "math 305"),
+    ("circled ①②③", "circled 123"),
+    ("dingbat ❸❹", "dingbat 34"),
+    ("keycap 3️⃣0️⃣5️⃣", "keycap 305"),
+    ("keycap ten 🔟", "keycap ten 10"),
+    ("arabic-indic ٣٠٥", "arabic-indic 305"),
+    ("zero\u200bwidth\u200d joiner", "zerowidth joiner"),
+    ("soft\u00adhyphen", "softhyphen"),
+    ("accents jóvencita añitos", "accents jovencita anitos"),
+    ("combining e\u0301", "combining e"),
+    ("many   spaces\n\tand lines", "many spaces and lines"),
+    ("cyrillic in latin: Тееn уоung", "cyrillic in latin: Teen young"),
+    ("greek in latin: tοken", "greek in latin: token"),
+    ("pure russian: молоденькая", "pure russian: молоденькая"),
+    ("nbsp\u00a0space", "nbsp space"),
+    ("emoji kept 👑🌹", "emoji kept 👑🌹"),
+]
+
+
+@pytest.mark.parametrize(("posted", "folded"), FOLD_CASES)
+def test_fold(posted: str, folded: str) -> None:
+    assert fold(posted).text == folded
+
+
+KEYS_CASES = [
+    ("So Y.O.U.N.G", "so young"),
+    ("y o u n g", "young"),
+    ("t-e-e-n", "ten"),  # squeezed; runs keep the double e
+    ("yooung and youuuung", "young and young"),
+    ("y🌸o🌸u🌸n🌸g", "y🌸o🌸u🌸n🌸g"),
+    ("A B", "a b"),  # two single letters are not a spaced-out word
+    ("I am a tutor", "i am a tutor"),
+    ("NEW  IN   TOWN", "new in town"),
+]
+
+
+@pytest.mark.parametrize(("posted", "keys"), KEYS_CASES)
+def test_keys_view(posted: str, keys: str) -> None:
+    assert keys_view(fold(posted)).text == keys
+
+
+def test_keys_view_keeps_run_lengths() -> None:
+    k = keys_view(fold("teen ten"))
+    assert k.text == "ten ten"
+    assert k.runs is not None
+    assert k.runs[1] == 2 and k.runs[5] == 1
+
+
+DIGIT_CASES = [
+    ("three oh five 555 o1two3", "305 555 0123"),
+    ("Call 3O5 five5five ０１２３", "Call 305 555 0123"),
+    ("tres cero cinco cinco cinco cinco cero uno dos tres", "3055550123"),
+    ("три ноль пять пять пять пять ноль один два три", "3055550123"),
+    ("2l2-S55-OlOO", "212-555-0100"),
+    ("call me for fun", "call me for fun"),  # weak words alone stay words
+    ("I ate too much", "I ate too much"),
+    ("one love", "1 love"),
+    ("zero fees, ten items", "0 fees, ten items"),
+    ("Boston Oil 2020", "Boston Oil 2020"),  # letters only join runs that are mostly digits
+]
+
+
+@pytest.mark.parametrize(("posted", "digits"), DIGIT_CASES)
+def test_digits_view(posted: str, digits: str) -> None:
+    assert digits_view(fold(posted)).text == digits
+
+
+def test_offsets_point_into_the_posted_text() -> None:
+    posted = "Call ３️⃣0️⃣5️⃣ five five five"
+    v = Views(posted)
+    d = v.digits
+    i = d.text.index("305")
+    a, b = d.original_span(i, i + 3)
+    assert posted[a:b] == "３️⃣0️⃣5️⃣"
+    j = d.text.index("555")
+    a, b = d.original_span(j, j + 3)
+    assert posted[a:b] == "five five five"
+
+
+def test_keys_offsets_for_spaced_word() -> None:
+    posted = "so Y.O.U.N.G!"
+    k = Views(posted).keys
+    i = k.text.index("young")
+    a, b = k.original_span(i, i + 5)
+    assert posted[a:b] == "Y.O.U.N.G"
+
+
+def test_identity_for_plain_text() -> None:
+    n = fold("hello world")
+    assert n.starts == list(range(11))
+    assert n.ends == list(range(1, 12))
+
+
+def _check_map(n: Normalized, original: str) -> None:
+    assert len(n.starts) == len(n.text) == len(n.ends)
+    prev_start = 0
+    for s, e in zip(n.starts, n.ends, strict=True):
+        assert 0 <= s < e <= len(original)
+        assert s >= prev_start  # monotone: the folded text keeps the posted order
+        prev_start = s
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=200))
+def test_views_never_crash_and_map_monotonically(text: str) -> None:
+    v = Views(text)
+    for view in (v.folded, v.keys, v.digits):
+        _check_map(view, text)
+        for i in range(len(view.text)):
+            for j in (i + 1, min(len(view.text), i + 4)):
+                a, b = view.original_span(i, j)
+                assert text[a:b] == v.original[a:b]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.sampled_from("0123456789oOlIsS -.()five three oh"), max_size=60))
+def test_digits_view_on_digit_soup(text: str) -> None:
+    v = Views(text)
+    _check_map(v.digits, text)
