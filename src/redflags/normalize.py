@@ -98,6 +98,15 @@ class _Builder:
         if self.runs is not None:
             self.runs.extend([run] * n)
 
+    def add_identity(self, s: str, start: int) -> None:
+        """Copy ``s`` unchanged; it sits at ``start`` in the original."""
+        self.parts.append(s)
+        end = start + len(s)
+        self.starts.extend(range(start, end))
+        self.ends.extend(range(start + 1, end + 1))
+        if self.runs is not None:
+            self.runs.extend([1] * len(s))
+
     def build(self, original: str) -> Normalized:
         return Normalized(original, "".join(self.parts), self.starts, self.ends, self.runs)
 
@@ -123,6 +132,11 @@ _CONFUSABLES: dict[str, str] = {
     "Ο": "O", "Ρ": "P", "Τ": "T", "Υ": "Y", "Χ": "X",
 }
 
+#: letters whose mark makes a different letter, not an accent (Cyrillic short i)
+_KEEP = frozenset("йЙ")
+#: marks used as apostrophes ("I´m"): NFKC would split them into a space and a combining mark
+_APOSTROPHES = {"\u00b4": "'", "\u2018": "'", "\u2019": "'", "\u02bc": "'", "\u0060": "'"}
+
 _KEYCAP = "\u20e3"
 _VS16 = "\ufe0f"
 _KEYCAP_TEN = "\U0001f51f"
@@ -146,6 +160,11 @@ def _fold_char(ch: str) -> str:
             return str(int(num))
     if cat.startswith("Z"):
         return " "
+    if ch in _KEEP:
+        return ch
+    apostrophe = _APOSTROPHES.get(ch)
+    if apostrophe is not None:
+        return apostrophe
     decomposed = unicodedata.normalize("NFD", ch)
     stripped = "".join(c for c in decomposed if unicodedata.category(c) != "Mn")
     return stripped or ch
@@ -160,6 +179,8 @@ def _fold_unit(unit: str) -> str:
         return cached
     if unit == _KEYCAP_TEN:
         out = "10"
+    elif unit[0] in _APOSTROPHES:
+        out = _APOSTROPHES[unit[0]]
     else:
         nfkc = unicodedata.normalize("NFKC", unit)
         out = "".join(_fold_char(c) for c in nfkc)
@@ -168,59 +189,64 @@ def _fold_unit(unit: str) -> str:
     return out
 
 
-_WS = re.compile(r"\s+")
-_LATIN = re.compile(r"[A-Za-z]")
+#: what the fast path cannot copy verbatim: any non-ASCII character, or a whitespace run that
+#: is not a single plain space
+_SPECIAL = re.compile(r"[^\x00-\x7f]|\s{2,}|[\t\n\r\x0b\x0c]")
 _MIXED_WORD = re.compile(r"[^\W\d_]*[A-Za-z][^\W\d_]*")
 
 
 def fold(original: str) -> Normalized:
     """NFKC + digit/format/whitespace folding; see the module docstring.
 
+    Characters that fold to nothing (zero-width, variation selectors, keycap marks) are
+    attached to the character before them, so an evidence span over "5️⃣" covers all of it.
+
     >>> fold("ｃａｌｌ ３️⃣0️⃣5️⃣").text
     'call 305'
     """
-    if original.isascii():
-        if "  " not in original and "\n" not in original and "\t" not in original:
-            base = Normalized.identity(original)
-        else:
-            b = _Builder()
-            last = 0
-            for m in _WS.finditer(original):
-                for i in range(last, m.start()):
-                    b.add(original[i], i, i + 1)
-                b.add(" ", m.start(), m.end())
-                last = m.end()
-            for i in range(last, len(original)):
-                b.add(original[i], i, i + 1)
-            base = b.build(original)
-        return base
-
+    first = _SPECIAL.search(original)
+    if first is None:
+        return Normalized.identity(original)
     b = _Builder()
     n = len(original)
-    i = 0
-    prev_space = False
-    while i < n:
+    pos = 0
+    m: re.Match[str] | None = first
+    while m is not None:
+        i = m.start()
+        if i > pos:
+            b.add_identity(original[pos:i], pos)
+        unit_end = m.end()
         ch = original[i]
-        j = i + 1
-        # keep combining marks and keycap/variation selectors with their base character
-        while j < n and (
-            original[j] in (_KEYCAP, _VS16) or unicodedata.combining(original[j])
-        ):
-            j += 1
-        unit = original[i:j]
-        out = unit if unit.isascii() else _fold_unit(unit)
-        if out and out.isspace():
-            if not prev_space:
-                b.add(" ", i, j)
-                prev_space = True
-            else:  # widen the previous space to cover this whitespace too
-                b.ends[-1] = j
-        elif out:
-            b.add(out, i, j)
-            prev_space = False
-        i = j
-    folded = b.build(original)
-    return _fold_confusables(folded)
+        if ch.isspace():
+            j = i + 1
+            while j < n and original[j].isspace():
+                j += 1
+            _add_space(b, i, j)
+            pos = j
+        else:
+            j = i + 1
+            # keep combining marks and keycap/variation selectors with their base character
+            while j < n and (original[j] in (_KEYCAP, _VS16) or unicodedata.combining(original[j])):
+                j += 1
+            out = _fold_unit(original[i:j])
+            if out and out.isspace():
+                _add_space(b, i, j)
+            elif out:
+                b.add(out, i, j)
+            elif b.ends and b.ends[-1] == i:
+                b.ends[-1] = j  # dropped mark joins the character it decorates
+            pos = max(j, unit_end)
+        m = _SPECIAL.search(original, pos)
+    if pos < n:
+        b.add_identity(original[pos:], pos)
+    return _fold_confusables(b.build(original))
+
+
+def _add_space(b: _Builder, i: int, j: int) -> None:
+    if b.parts and b.parts[-1].endswith(" ") and b.ends[-1] == i:
+        b.ends[-1] = j  # widen the previous space instead of adding another
+    else:
+        b.add(" ", i, j)
 
 
 def _fold_confusables(norm: Normalized) -> Normalized:
@@ -317,6 +343,10 @@ _NUMBER_WORDS: dict[str, str] = {
     "tw0": "2", "too": "2", "three": "3", "thr33": "3", "four": "4", "f0ur": "4", "for": "4",
     "five": "5", "f1ve": "5", "six": "6", "s1x": "6", "seven": "7", "sevin": "7", "eight": "8",
     "e1ght": "8", "ate": "8", "nine": "9", "n1ne": "9", "nein": "9", "ten": "10",
+    # digit-for-letter spellings seen in evasive ads
+    "z3ro": "0", "on3": "1", "0n3": "1", "thr3": "3", "thre3": "3", "f1v3": "5", "fiv3": "5",
+    "s3ven": "7", "sev3n": "7", "s3v3n": "7", "31ght": "8", "3ight": "8", "n1n3": "9",
+    "nin3": "9",
     # Spanish
     "cero": "0", "uno": "1", "una": "1", "dos": "2", "tres": "3", "cuatro": "4", "cinco": "5",
     "seis": "6", "siete": "7", "ocho": "8", "nueve": "9", "diez": "10",
@@ -337,8 +367,8 @@ _WORD_RE = re.compile(
 
 #: Letters read as digits inside a digit run ("3O5", "2l2", "S55").
 _LETTER_DIGITS: dict[str, str] = {
-    "o": "0", "O": "0", "l": "1", "I": "1", "i": "1", "|": "1", "!": "1", "S": "5", "s": "5",
-    "Z": "2", "z": "2", "B": "8", "g": "9", "q": "9", "T": "7", "A": "4", "E": "3", "b": "6",
+    "o": "0", "O": "0", "l": "1", "I": "1", "i": "1", "S": "5", "s": "5",
+    "Z": "2", "z": "2", "g": "9", "q": "9", "T": "7", "A": "4", "E": "3",
 }
 _LD_CLASS = re.escape("".join(_LETTER_DIGITS))
 #: A run mixing digits and digit-letters, needing at least 2 real digits and starting or ending
@@ -398,9 +428,11 @@ def _near_number(text: str, words: list[re.Match[str]], idx: int) -> bool:
 
 def _has_letter_digit(text: str) -> bool:
     """Cheap pre-check: is there any digit run touching a digit-letter at all?"""
-    return any(
-        not m.group().isdigit() for m in _MIXED_RUN.finditer(text)
-    ) or _LETTER_GROUP.search(text) is not None
+    return (
+        any(not m.group().isdigit() for m in _MIXED_RUN.finditer(text))
+        or _LETTER_GROUP.search(text) is not None
+        or _PHONE_SHAPE.search(text) is not None
+    )
 
 
 def _copy(b: _Builder, text: str, a: int, z: int, starts: list[int], ends: list[int]) -> None:
@@ -414,6 +446,22 @@ _LETTER_GROUP = re.compile(
     rf"(?<=[0-9][-.])[{_LD_CLASS}]{{2,}}(?![A-Za-z0-9])"
     rf"|(?<![A-Za-z0-9])[{_LD_CLASS}]{{2,}}(?=[-.][0-9])"
 )
+
+
+#: A phone-shaped sequence of 2-4 character groups where every group has a real digit
+#: ("2OZ S5s O146"): the letters in it are digits even when a group has only one real digit.
+_PHONE_SHAPE = re.compile(
+    rf"(?<![A-Za-z0-9])[0-9{_LD_CLASS}]{{2,4}}(?:[-. ][0-9{_LD_CLASS}]{{2,4}}){{2,3}}(?![A-Za-z0-9])"
+)
+
+
+def _phone_shaped(run: str) -> bool:
+    groups = re.split(r"[-. ]", run)
+    chars = sum(len(g) for g in groups)
+    real = sum(c.isdigit() for c in run)
+    return 10 <= chars <= 12 and real * 5 >= chars * 2 and all(
+        any(c.isdigit() for c in g) for g in groups
+    )
 
 
 def _letters_to_digits(norm: Normalized) -> Normalized:
@@ -436,6 +484,14 @@ def _letters_to_digits(norm: Normalized) -> Normalized:
             chars = list(text)
         for k, c in enumerate(m.group()):
             chars[m.start() + k] = _LETTER_DIGITS[c]
+    for m in _PHONE_SHAPE.finditer(text):
+        if not _phone_shaped(m.group()):
+            continue
+        if chars is None:
+            chars = list(text)
+        for k, c in enumerate(m.group()):
+            if c in _LETTER_DIGITS:
+                chars[m.start() + k] = _LETTER_DIGITS[c]
     if chars is None:
         return norm
     return Normalized(norm.original, "".join(chars), norm.starts, norm.ends)

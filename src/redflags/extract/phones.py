@@ -38,7 +38,6 @@ from redflags.model import Entity
 from redflags.normalize import (  # kept in sync with digits_view's own tables
     _LETTER_DIGITS,
     _NUMBER_WORDS,
-    _WEAK_WORDS,
     Normalized,
     Views,
 )
@@ -48,13 +47,11 @@ __all__ = ["extract"]
 # --------------------------------------------------------------------------- prefilter
 
 _ALL_WORDS: tuple[str, ...] = tuple(_NUMBER_WORDS)
-_STRONG_WORDS = frozenset(w for w in _NUMBER_WORDS if w not in _WEAK_WORDS)
 #: misspellings with digits inside ("zer0", "f1ve") are not plain letter tokens
 _DIGIT_WORDS: tuple[str, ...] = tuple(w for w in _NUMBER_WORDS if any(c.isdigit() for c in w))
-_LETTERS = re.compile(r"[^\W\d_]+")
 _DIGIT = re.compile(r"[0-9]")
 _LD = re.escape("".join(_LETTER_DIGITS))
-_LETTER_DIGIT = re.compile(rf"[0-9][{_LD}]|[{_LD}][0-9]")
+_LETTER_DIGIT = re.compile(rf"[0-9][-.]?[{_LD}]|[{_LD}][-.]?[0-9]")
 
 
 def _view(v: Views) -> Normalized | None:
@@ -72,26 +69,43 @@ def _view(v: Views) -> Normalized | None:
         if sum(tl.count(w) for w in _ALL_WORDS) < 4:
             return None
         return v.digits
-    need = _LETTER_DIGIT.search(t) is not None
-    if not need and any(w in tl for w in _ALL_WORDS):
-        if len(tl) != len(t) or any(w in tl for w in _DIGIT_WORDS):
-            need = True
-        else:
-            for m in _LETTERS.finditer(tl):
-                w = m.group()
-                if w in _STRONG_WORDS:
-                    need = True
-                    break
-                if w in _WEAK_WORDS:
-                    near = t[max(0, m.start() - 3) : m.start()] + t[m.end() : m.end() + 3]
-                    if _DIGIT.search(near):
-                        need = True
-                        break
-    if need:
+    if _LETTER_DIGIT.search(t) is not None:
         return v.digits
-    if n_digits < 7:
+    present = [w for w in _ALL_WORDS if w in tl]
+    if present:
+        if len(tl) != len(t) or any(w in tl for w in _DIGIT_WORDS):
+            return v.digits
+        if _words_near_numbers(t, tl, present):
+            return v.digits
+    if n_digits < _MIN_DIGITS:
         return None
     return folded
+
+
+#: A number word farther than this from any digit or other number word cannot join a run of
+#: seven or more digits (runs allow at most 5 separator characters between digits).
+_NEAR = 6
+
+
+def _words_near_numbers(t: str, tl: str, present: list[str]) -> bool:
+    """Whether some number word sits next to a digit or another number word.
+
+    An isolated "one" ("the one you want") becomes an isolated "1" in the digits view and
+    cannot be part of a phone, so the (costly) digits view is not needed for it.
+    """
+    occ: list[tuple[int, int]] = []
+    n = len(tl)
+    for w in present:
+        k = tl.find(w)
+        while k >= 0:
+            e = k + len(w)
+            if (k == 0 or not tl[k - 1].isalpha()) and (e == n or not tl[e].isalpha()):
+                if _DIGIT.search(t, max(0, k - _NEAR), e + _NEAR):
+                    return True
+                occ.append((k, e))
+            k = tl.find(w, k + 1)
+    occ.sort()
+    return any(b[0] - a[1] <= _NEAR for a, b in zip(occ, occ[1:], strict=False))
 
 
 # --------------------------------------------------------------------------- candidates
@@ -107,9 +121,9 @@ _WORD_BEFORE = re.compile(r"[A-Za-z]+$")
 _WORD_AFTER = re.compile(r"[A-Za-z]+")
 _EXTENSION = re.compile(r"(?i)(?:x|ext|extn|extension|int|anexo)\.?\s?:?\s?[0-9]")
 #: words a number may be glued to ("call3055550123", "3055550123text")
-_GLUE_BEFORE = (
-    "call", "text", "txt", "tel", "phone", "cell", "mobile", "mob", "num", "number", "ph",
-    "whatsapp", "wa", "hmu", "llama", "llamar", "llame", "movil", "me", "at",
+_GLUE_BEFORE = tuple(
+    "call text txt tel phone cell mobile mob num number ph whatsapp wa hmu llama llamar llame "
+    "movil me at".split()
 )
 _GLUE_AFTER = frozenset({"call", "text", "txt", "only", "anytime", "ask", "hmu"})
 _SLASH_DATE = re.compile(
@@ -118,7 +132,7 @@ _SLASH_DATE = re.compile(
 )
 #: a run right after these words is a reference number, not a phone ("order #12345678901")
 _REFERENCE = re.compile(
-    r"(?i)(?:order|invoice|tracking|ticket|receipt|confirmation|ref|reference|isbn|sku)"
+    r"(?i)(?<![a-z])(?:order|invoice|tracking|ticket|receipt|confirmation|ref|reference|isbn|sku)"
     r"\s?(?:#|no\.?|num(?:ber)?|id)?\s?[:#]?\s?$"
 )
 _MIN_DIGITS = 7
@@ -245,7 +259,14 @@ def _boundaries(groups: list[str]) -> frozenset[int]:
 
 
 def _disguised(posted: str, e164: str) -> bool:
-    """Whether the posted number would escape a plain scraper (see the brief in the tests)."""
+    """Whether the posted number would escape a plain scraper.
+
+    Plain means ASCII digits with the ordinary separators `` -.()+`` grouped the way the
+    number is usually written (a coarsening of its national or international format, so
+    "(305) 555-0123", "305.555.0123", "3055550123" and "+1 305 555 0123" are plain).  Words,
+    letters, emoji keycaps, fullwidth or other look-alike digits, ``* | _ /``, line breaks,
+    double spaces and single digits spaced apart ("3 0 5 ...") are disguises.
+    """
     if any(c not in _PLAIN for c in posted) or "  " in posted:
         return True
     groups = _GROUP.findall(posted.replace("(0)", "", 1) if posted.count("(") == 1 else posted)
@@ -272,7 +293,8 @@ def extract(v: Views, field: str, ctx: Context) -> list[Entity]:
     view = _view(v)
     if view is None:
         return []
-    region: str | None = _ALIASES.get(ctx.country.upper(), ctx.country.upper())
+    country = (ctx.country or "").upper()
+    region: str | None = _ALIASES.get(country, country)
     if region not in _REGIONS:
         region = None
     text = view.text if view is v.folded else _unpunct(view)
@@ -299,9 +321,7 @@ def _unpunct(view: Normalized) -> str:
     if "!" not in orig and "|" not in orig:
         return text
     starts, ends = view.starts, view.ends
-    marks = [
-        k for k, c in enumerate(text) if c == "1" and orig[starts[k] : ends[k]] in ("!", "|")
-    ]
+    marks = [k for k, c in enumerate(text) if c == "1" and orig[starts[k] : ends[k]] in ("!", "|")]
     if not marks:
         return text
     fake = set(marks)

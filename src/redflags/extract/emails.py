@@ -1,0 +1,137 @@
+"""E-mail addresses, plain and spelt out ("name at example dot com", "name [at] example (dot) com").
+
+The extractor anchors on an "at" (``@``, `` @ ``, ``[at]``, ``(at)``, `` at ``, Spanish
+``arroba``, Russian ``собака``), reads the local part to its left and a dotted domain to its
+right (``.``, `` . ``, ``[dot]``, ``(dot)``, `` dot ``, ``punto``, ``точка``).  A spelt-out or
+spaced address must end in a known top-level domain and its local part must not be an ordinary
+word ("email me at gmail dot com"), which keeps "meet at the mall dot" and "available at 9" out.
+
+>>> from redflags.extract import Context
+>>> from redflags.normalize import Views
+>>> [(e.value, e.span.text, e.disguised) for e in extract(
+...     Views("write jenny22 [at] example (dot) com"), "body", Context()) if e.span]
+[('jenny22@example.com', 'jenny22 [at] example (dot) com', True)]
+"""
+
+from __future__ import annotations
+
+import re
+
+from redflags.extract import Context, span_of
+from redflags.model import Entity
+from redflags.normalize import Views
+
+__all__ = ["extract"]
+
+_AT_WORDS = r"at|arroba|собака|собачка"
+_DOT_WORDS = r"dot|punto|точка"
+_OPEN = r"[\[({<]"
+_CLOSE = r"[\])}>]"
+
+#: the "at" between local part and domain
+_AT = re.compile(
+    rf"(?i)@| @ |\s?{_OPEN}\s?(?:{_AT_WORDS}|@)\s?{_CLOSE}\s?"
+    rf"|\s(?:{_AT_WORDS})\s|[-_*](?:at)[-_*]"
+)
+_DOT = rf"(?:\.| \. |\s?{_OPEN}\s?(?:{_DOT_WORDS}|\.)\s?{_CLOSE}\s?|\s(?:{_DOT_WORDS})\s)"
+_LABEL = r"[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?"
+_DOMAIN = re.compile(rf"(?i){_LABEL}(?:{_DOT}{_LABEL}){{1,5}}(?![a-z0-9])")
+_DOT_SPLIT = re.compile(rf"(?i){_DOT}")
+_LOCAL = re.compile(r"(?i)[a-z0-9][a-z0-9._%+\-]{0,63}$")
+_TLD = re.compile(r"[a-z]{2,24}")
+_PREFILTER = re.compile(rf"(?i)@|{_OPEN}\s?(?:at|@)|(?<![^\W\d_])(?:at|arroba|собак)")
+
+#: top-level domains accepted when the address is spelt out or spaced
+_KNOWN_TLDS = frozenset(
+    """com net org edu gov mil info biz io co me tv us uk ca au nz ie de fr es it nl be ch at
+    se dk fi pl cz sk hu ro bg gr pt ru ua by kz mx ar br cl pe ve ec uy py bo cu gt hn sv ni
+    cr pa pr do jp cn kr tw hk in ph vn th id my sg za ng ke eg ma tr il ae sa xyz app dev site
+    online club live life email mail pro top store shop fun love xxx porn sexy adult cc ws ly
+    gg la eu asia mobi name""".split()
+)
+#: ordinary words that are not the local part of a spelt-out address
+_NOT_LOCAL = frozenset(
+    """me us you him her them i we it is am are be was were email e-mail mail correo text txt
+    call contact reach write find meet meeting available here home located stay stop look see
+    arrive arrived work working live lives living dinner lunch party hotel best only also
+    escribeme escribe contactame llamame mi tu su пиши почта the a an and or now""".split()
+)
+
+
+_WEAK_AT = re.compile(r"\s(?:at)\s")
+_USERNAME_LIKE = re.compile(r"[0-9._]")
+#: mail providers: "jenny at gmail.com" is an address even with a plain local part
+_MAIL_HOSTS = frozenset(
+    """gmail googlemail yahoo ymail hotmail outlook live msn icloud me mac aol proton
+    protonmail pm tutanota tuta yandex mail gmx zoho""".split()
+)
+
+
+def _plain(span_text: str, value: str) -> bool:
+    return span_text.lower() == value
+
+
+def extract(v: Views, field: str, ctx: Context) -> list[Entity]:
+    """E-mail addresses in one field, lower-cased, with their original spans."""
+    folded = v.folded
+    text = folded.text
+    if _PREFILTER.search(text) is None:
+        return []
+    out: list[Entity] = []
+    pos = 0
+    for at in _AT.finditer(text):
+        if at.start() < pos:
+            continue
+        local_m = _LOCAL.search(text, max(0, at.start() - 64), at.start())
+        if local_m is None:
+            continue
+        local = local_m.group().lstrip(".-+%")
+        if not local or ".." in local or local.endswith("."):
+            continue
+        start = at.start() - len(local)
+        if start > 0 and (text[start - 1].isalnum() or text[start - 1] in "_'’"):
+            continue
+        dom = _DOMAIN.match(text, at.end())
+        if dom is None:
+            continue
+        found = _best_domain(text, start, at, dom.group(), local)
+        if found is None:
+            continue
+        value, end = found
+        span = span_of(v, folded, start, end, field)
+        out.append(
+            Entity(
+                kind="email",
+                value=value,
+                data=value,
+                span=span,
+                disguised=not _plain(span.text, value),
+            )
+        )
+        pos = end
+    return out
+
+
+def _best_domain(
+    text: str, start: int, at: re.Match[str], domain: str, local: str
+) -> tuple[str, int] | None:
+    """Longest acceptable ``local@domain`` reading: (value, end offset in ``text``)."""
+    labels = _DOT_SPLIT.split(domain)
+    seps = [m.group() for m in _DOT_SPLIT.finditer(domain)]
+    while len(labels) >= 2:
+        tld = labels[-1].lower()
+        dotted = ".".join(labels).lower()
+        value = f"{local.lower()}@{dotted}"
+        end = at.end() + sum(len(x) for x in labels) + sum(len(s) for s in seps)
+        plain_dots = all(s == "." for s in seps)
+        if _TLD.fullmatch(tld) and not any(lb.startswith("-") for lb in labels):
+            if at.group() == "@" and plain_dots:
+                return value, end
+            if tld in _KNOWN_TLDS and local.lower() not in _NOT_LOCAL:
+                # "staying at hotel.com": a bare " at " before a plain domain needs more proof
+                weak = _WEAK_AT.fullmatch(at.group()) is not None and plain_dots
+                if not weak or _USERNAME_LIKE.search(local) or labels[0].lower() in _MAIL_HOSTS:
+                    return value, end
+        labels.pop()
+        seps.pop()
+    return None

@@ -1,0 +1,375 @@
+"""Messaging and payment handles: "snap: name", "IG @name", "t.me/name", "$cashtag" ...
+
+Three shapes are read from the folded view:
+
+* profile links: ``t.me/NAME``, ``instagram.com/NAME``, ``onlyfans.com/NAME``,
+  ``twitter.com/NAME``, ``x.com/NAME``, ``paypal.me/NAME``, ``cash.app/$NAME``,
+  ``venmo.com/NAME``, ``snapchat.com/add/NAME``, ``kik.me/NAME`` (also "t . me", "t(.)me");
+* a platform word, connectors, then the name: "snap: name", "add me on kik - name",
+  "my telegram @name", "sc 👻 name", "line id name".  Platform words may carry inserted
+  punctuation, repeated letters or digits for letters ("s.n.a.p", "snaaap", "k1k");
+* Cash App ``$cashtag`` (a letter first, so "$40" stays a price).
+
+A name after a strong connector (``:``, ``-``, ``=``, ``@``, an emoji, "id") is accepted when it
+fits the platform's username rules; after only a space or "is"/"me"/"on" it must also look like
+a username (a digit, ``_`` or ``.``, or camel case), so "snap peas", "kik off", "signal light"
+and "my snap is down" are not handles.  A platform word followed by a phone number is left to
+the phone extractor.
+
+>>> from redflags.extract import Context
+>>> from redflags.normalize import Views
+>>> [(e.value, e.span.text) for e in extract(Views("add me on s.n.a.p: jenny_xo"), "b", Context())
+...  if e.span]
+[('snapchat:jenny_xo', 's.n.a.p: jenny_xo')]
+"""
+
+from __future__ import annotations
+
+import re
+
+from redflags.extract import Context, span_of
+from redflags.model import Entity
+from redflags.normalize import Normalized, Views
+
+__all__ = ["PLATFORMS", "extract"]
+
+#: platform -> the words posters use for it (lower case; matched case-insensitively)
+_WORDS: dict[str, tuple[str, ...]] = {
+    "telegram": ("telegram", "telegramm", "telega", "tg", "телеграм", "телеграмм", "телега", "тг"),
+    "whatsapp": ("whatsapp", "whats app", "watsapp", "wapp", "wa", "wsp", "ватсап", "вотсап"),
+    "snapchat": ("snapchat", "snap chat", "snap", "sc", "snp"),
+    "kik": ("kik",),
+    "instagram": ("instagram", "insta", "ig", "инстаграм", "инста"),
+    "onlyfans": ("onlyfans", "only fans"),
+    "twitter": ("twitter",),
+    "signal": ("signal",),
+    "wechat": ("wechat", "weixin"),
+    "line": ("line",),
+    "cashapp": ("cashapp", "cash app"),
+    "venmo": ("venmo",),
+}
+#: words that are platform names only in capitals ("OF: name", "X: @name")
+_CASED_WORDS = {"OF": "onlyfans", "X": "twitter"}
+
+#: all platforms that can be reported
+PLATFORMS: tuple[str, ...] = (*_WORDS, "paypal")
+
+#: (min, max) length and allowed characters of a username, roughly per platform
+_RULES: dict[str, tuple[int, int, str]] = {
+    "telegram": (5, 32, "._"),
+    "whatsapp": (3, 35, "._-"),
+    "snapchat": (3, 15, "._-"),
+    "kik": (2, 20, "._"),
+    "instagram": (1, 30, "._"),
+    "onlyfans": (3, 30, "._-"),
+    "twitter": (1, 15, "_"),
+    "signal": (3, 32, "._"),
+    "wechat": (6, 20, "_-"),
+    "line": (4, 20, "._-"),
+    "cashapp": (1, 20, "_"),
+    "venmo": (5, 30, "_-"),
+    "paypal": (1, 20, ""),
+}
+#: platforms whose usernames must start with a letter
+_LETTER_FIRST = frozenset({"telegram", "snapchat", "wechat", "cashapp"})
+
+_TOKEN = re.compile(r"[^\W_]+")
+#: digits and symbols read as letters inside platform words ("k1k", "ca$happ", "sn@p")
+_DELEET = str.maketrans("140537$@!|", "iaosetsaii")
+_LEET_SYMBOLS = frozenset("$@!|")
+#: separators posters put inside platform words ("s.n.a.p", "k-i-k", "whats app")
+_JOIN_GAP = re.compile(r"[._\-*·•'/ ]{1,2}|[$@!|]")
+
+
+def _squeeze(word: str) -> str:
+    """Repeated letters squeezed: "snaaap" -> "snap"."""
+    if len(word) < 3:
+        return word
+    out = [word[0]]
+    for c in word[1:]:
+        if c != out[-1]:
+            out.append(c)
+    return "".join(out)
+
+
+#: platform word (squeezed, no spaces) -> platform
+_FULL: dict[str, str] = {
+    _squeeze(w.replace(" ", "")): platform for platform, ws in _WORDS.items() for w in ws
+}
+#: every prefix of every platform word: tokens worth joining with the next one
+_PREFIXES = frozenset(w[:k] for w in _FULL for k in range(1, len(w) + 1))
+
+
+def _start_form(token: str) -> str | None:
+    """``token`` as the start of a platform word (lower case, leet read, squeezed), or None."""
+    low = token.lower()
+    if low in _PREFIXES:
+        return low
+    t = low.translate(_DELEET)
+    if t[:2] not in _PREFIXES and not (len(t) > 1 and t[0] == t[1]):
+        return None
+    t = _squeeze(t)
+    return t if t in _PREFIXES else None
+
+
+_REPEAT = re.compile(r"(.)\1+")
+_CASED = re.compile(r"(?<![^\W_])(?:OF|X)(?![^\W_])")
+
+
+def _may_have_platform_word(text: str) -> bool:
+    """Cheap test, mostly at C speed, before the token-by-token scan."""
+    if ("OF" in text or "X" in text) and _CASED.search(text):
+        return True
+    toks = _TOKEN.findall(_REPEAT.sub(r"\1", text.lower().translate(_DELEET)))
+    for k, tok in enumerate(toks):
+        if tok in _PREFIXES:
+            if tok in _FULL:
+                return True
+            if k + 1 < len(toks) and _squeeze(tok + toks[k + 1]) in _PREFIXES:
+                return True
+    return False
+
+
+def _platform_words(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, platform) of the platform words in ``text``, disguised ones included."""
+    if not _may_have_platform_word(text):
+        return []
+    toks = list(_TOKEN.finditer(text))
+    out: list[tuple[int, int, str]] = []
+    i = 0
+    n = len(toks)
+    while i < n:
+        tok = toks[i].group()
+        if tok in _CASED_WORDS:
+            out.append((toks[i].start(), toks[i].end(), _CASED_WORDS[tok]))
+            i += 1
+            continue
+        form = _start_form(tok)
+        if form is None:
+            i += 1
+            continue
+        acc = form
+        best: tuple[int, str] | None = None
+        spaced = False
+        j = i
+        while True:
+            if acc in _FULL and (len(acc) > 2 or (not spaced and tok.isalpha())):
+                best = (j, acc)
+            if j + 1 >= n:
+                break
+            gap = text[toks[j].end() : toks[j + 1].start()]
+            if not _JOIN_GAP.fullmatch(gap):
+                break
+            glue = gap.translate(_DELEET) if gap in _LEET_SYMBOLS else ""
+            nxt = _squeeze(acc + glue + toks[j + 1].group().lower().translate(_DELEET))
+            if nxt not in _PREFIXES:
+                break
+            spaced = spaced or " " in gap
+            acc = nxt
+            j += 1
+        if best is None:
+            i += 1
+            continue
+        j, word = best
+        out.append((toks[i].start(), toks[j].end(), _FULL[word]))
+        i = j + 1
+    return out
+
+
+#: plain spellings of platform words (anything else posted is a disguise)
+_PLAIN_WORDS = frozenset(w.lower() for ws in _WORDS.values() for w in ws) | {"of", "x"}
+
+_STRONG = r"[:=>\-–—~|→➡👉👻📷📸💬#]+"
+_CONNECTOR = re.compile(
+    rf"\s*(?:(?P<strong>{_STRONG}|id(?![^\W_]))"
+    r"|(?P<weak>(?:is|es|me|at|on|name|username|user|handle|account|acct|tag)(?![^\W_])"
+    r"|[(\[\"']))",
+    re.IGNORECASE,
+)
+_NAME = re.compile(r"\s*(?P<sigil>[@$])?\s?(?P<h>[A-Za-z0-9][A-Za-z0-9._\-]{0,39})")
+_HANDLEISH = re.compile(r"[0-9_.]|[a-z][A-Z]")
+_PHONEISH = re.compile(r"\s*\+?[0-9(][0-9\s().\-]{5,}")
+
+#: words that follow platform names in ads but are not usernames
+_STOP = frozenset(
+    """me is id on at and or the a an only ask pls please plz no yes here too also available
+    down off now for to my your his her our their name add dm msg message text call with same
+    below above info link bio in via premium free vip private public sale content page account
+    upon request only just and then snap kik ig tg insta instagram telegram whatsapp snapchat
+    signal wechat line twitter onlyfans venmo cashapp paypal app number num phone verified
+    verification only girl girls boy cam video videos pics pic photos photo chat live story
+    stories us them it if not up off out all more best new hot sexy ask""".split()
+)
+
+_URL_DOT = r"(?:\.|\s\.\s|\s?[\[(]\s?(?:dot|\.)\s?[\])]\s?|\s(?:dot)\s)"
+_URL = re.compile(
+    r"(?<![\w.])(?:https?://)?(?:www\.)?"
+    r"(?P<dom>telegram|t|instagram|onlyfans|twitter|x|paypal|cash|venmo|snapchat|kik)"
+    rf"(?P<dot>{_URL_DOT})(?P<tld>me|com|app)\s?/\s?(?:add/|u/)?(?P<sigil>\$)?"
+    r"(?P<h>[A-Za-z0-9][A-Za-z0-9._\-]{0,39})",
+    re.IGNORECASE,
+)
+_URL_PLATFORM: dict[tuple[str, str], str] = {
+    ("t", "me"): "telegram",
+    ("telegram", "me"): "telegram",
+    ("instagram", "com"): "instagram",
+    ("onlyfans", "com"): "onlyfans",
+    ("twitter", "com"): "twitter",
+    ("x", "com"): "twitter",
+    ("paypal", "me"): "paypal",
+    ("cash", "app"): "cashapp",
+    ("venmo", "com"): "venmo",
+    ("snapchat", "com"): "snapchat",
+    ("kik", "me"): "kik",
+}
+#: profile-link paths that are not usernames
+_URL_STOP = frozenset(
+    "p reel reels stories explore share intent home search i joinchat s add u login".split()
+)
+
+_CASHTAG = re.compile(r"(?<![\w$])\$(?P<h>[A-Za-z][A-Za-z0-9_]{0,19})(?![\w$])")
+#: "$" used for "s" in ordinary ad words, and currency codes, are not cashtags
+_CASHTAG_STOP = frozenset(
+    """exy ex pecial pecials ale ome weet ensual tart pa how ession essions ervice ervices
+    uper ugar ugardaddy ugardaddies afe ure ummer tay exxy usd us cad aud mxn eur
+    gbp""".split()
+)
+
+
+def _valid_name(platform: str, name: str) -> bool:
+    lo, hi, extra = _RULES[platform]
+    if not lo <= len(name) <= hi:
+        return False
+    if any(not (c.isascii() and c.isalnum()) and c not in extra for c in name):
+        return False
+    if platform in _LETTER_FIRST and not name[0].isalpha():
+        return False
+    if not any(c.isalpha() for c in name):
+        return False
+    return name.lower() not in _STOP
+
+
+def _entity(
+    v: Views,
+    view: Normalized,
+    field: str,
+    platform: str,
+    name: str,
+    start: int,
+    end: int,
+    disguised: bool,
+) -> Entity:
+    handle = name.lower()
+    span = span_of(v, view, start, end, field)
+    name_orig = v.original[view.starts[end - len(name)] : view.ends[end - 1]]
+    return Entity(
+        kind="handle",
+        value=f"{platform}:{handle}",
+        data={"platform": platform, "handle": handle},
+        span=span,
+        disguised=disguised or name_orig != name,
+    )
+
+
+def extract(v: Views, field: str, ctx: Context) -> list[Entity]:
+    """Handles in one field as ``platform:name`` with their original spans."""
+    view = v.folded
+    text = view.text
+    if not text:
+        return []
+    out: list[Entity] = []
+    taken: list[tuple[int, int]] = []
+    if "/" in text:
+        _links(v, view, field, out, taken)
+    _keywords(v, view, field, out, taken)
+    if "$" in text:
+        _cashtags(v, view, field, out, taken)
+    out.sort(key=lambda e: e.span.start if e.span else 0)
+    return out
+
+
+def _overlaps(taken: list[tuple[int, int]], a: int, z: int) -> bool:
+    return any(a < tz and ta < z for ta, tz in taken)
+
+
+def _links(
+    v: Views, view: Normalized, field: str, out: list[Entity], taken: list[tuple[int, int]]
+) -> None:
+    for m in _URL.finditer(view.text):
+        platform = _URL_PLATFORM.get((m.group("dom").lower(), m.group("tld").lower()))
+        name = m.group("h").rstrip("._-")
+        if platform is None or name.lower() in _URL_STOP or not _valid_name(platform, name):
+            continue
+        start, end = m.start("dom"), m.start("h") + len(name)
+        plain = m.group("dot") == "." and " " not in view.text[m.end("tld") : m.start("h")]
+        out.append(_entity(v, view, field, platform, name, start, end, not plain))
+        taken.append((m.start(), end))
+
+
+def _keywords(
+    v: Views, view: Normalized, field: str, out: list[Entity], taken: list[tuple[int, int]]
+) -> None:
+    text = view.text
+    for start, end, platform in _platform_words(text):
+        if _overlaps(taken, start, end):
+            continue
+        word = text[start:end]
+        found = _after_keyword(text, end, platform, word)
+        if found is None:
+            continue
+        name, name_end = found
+        if _overlaps(taken, start, name_end):
+            continue
+        posted = v.original[view.starts[start] : view.ends[end - 1]]
+        disguised = posted.lower() not in _PLAIN_WORDS
+        out.append(_entity(v, view, field, platform, name, start, name_end, disguised))
+        taken.append((start, name_end))
+
+
+def _after_keyword(text: str, pos: int, platform: str, word: str) -> tuple[str, int] | None:
+    """(name, end) of the username after a platform word at ``pos``, if one is there."""
+    strong = False
+    for _ in range(4):
+        c = _CONNECTOR.match(text, pos)
+        if c is None or c.end() == pos:
+            break
+        if c.group("strong"):
+            strong = True
+        pos = c.end()
+    if _PHONEISH.match(text, pos):
+        return None  # "whatsapp: +1 305 555 0123" is a phone
+    n = _NAME.match(text, pos)
+    if n is None:
+        return None
+    sigil = n.group("sigil")
+    if sigil == "$" and platform != "cashapp":
+        return None
+    name = n.group("h").rstrip("._-")
+    if not name:
+        return None
+    after = n.start("h") + len(name)
+    if text.startswith("@", after):
+        return None  # "snap: jenny@example.com" is an e-mail address
+    if word == "X" and sigil != "@":
+        return None  # "X-rated" is not twitter
+    strong = strong or sigil is not None
+    if (platform == "line" or word == "OF") and not strong:
+        return None
+    if not strong and not _HANDLEISH.search(name):
+        return None
+    if not _valid_name(platform, name):
+        return None
+    return name, after
+
+
+def _cashtags(
+    v: Views, view: Normalized, field: str, out: list[Entity], taken: list[tuple[int, int]]
+) -> None:
+    for m in _CASHTAG.finditer(view.text):
+        name = m.group("h")
+        if name.lower() in _CASHTAG_STOP or _overlaps(taken, m.start(), m.end()):
+            continue
+        if not _valid_name("cashapp", name):
+            continue
+        out.append(_entity(v, view, field, "cashapp", name, m.start(), m.end(), False))
+        taken.append((m.start(), m.end()))

@@ -1,0 +1,204 @@
+"""E-mail extraction: plain and spelt-out addresses, hard negatives, spans."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from redflags.extract import Context
+from redflags.extract.emails import extract
+from redflags.model import Entity
+from redflags.normalize import Views
+
+
+def run(text: str, field: str = "body") -> list[Entity]:
+    return extract(Views(text), field, Context())
+
+
+def found(text: str) -> list[tuple[str, str, bool]]:
+    out = []
+    for e in run(text):
+        assert e.kind == "email"
+        assert e.value == e.data == str(e.value).lower()
+        assert e.span is not None
+        assert e.span.text == text[e.span.start : e.span.end]
+        out.append((str(e.value), e.span.text, e.disguised))
+    return out
+
+
+J = "jenny22@example.com"
+
+# (posted text, [(value, span text, disguised), ...])
+MATCH: list[tuple[str, list[tuple[str, str, bool]]]] = [
+    # --- plain
+    ("email jenny22@example.com now", [(J, "jenny22@example.com", False)]),
+    (
+        "Jenny.Smith+ads@Example.COM",
+        [("jenny.smith+ads@example.com", "Jenny.Smith+ads@Example.COM", False)],
+    ),
+    (
+        "mail: kim_99@mail.example.co.uk!",
+        [("kim_99@mail.example.co.uk", "kim_99@mail.example.co.uk", False)],
+    ),
+    ("a@b.co", [("a@b.co", "a@b.co", False)]),
+    ("(jenny22@example.com)", [(J, "jenny22@example.com", False)]),
+    ("<jenny22@example.com>", [(J, "jenny22@example.com", False)]),
+    ("mailto:jenny22@example.com", [(J, "jenny22@example.com", False)]),
+    ("jenny22@example.com. Call me", [(J, "jenny22@example.com", False)]),
+    ("jenny22@example.com. Us too", [(J, "jenny22@example.com", False)]),
+    ("jenny22@example.museum", [("jenny22@example.museum", "jenny22@example.museum", False)]),
+    (
+        "jen-ny@my-site.example.org",
+        [("jen-ny@my-site.example.org", "jen-ny@my-site.example.org", False)],
+    ),
+    (
+        "tel 3055550123 or jen@example.com or kim [at] example [dot] org",
+        [
+            ("jen@example.com", "jen@example.com", False),
+            ("kim@example.org", "kim [at] example [dot] org", True),
+        ],
+    ),
+    (
+        "a@example.com, b@example.net",
+        [("a@example.com", "a@example.com", False), ("b@example.net", "b@example.net", False)],
+    ),
+    # --- spelt out / spaced / bracketed: disguised
+    ("jenny22 at example dot com", [(J, "jenny22 at example dot com", True)]),
+    ("jenny22 [at] example (dot) com", [(J, "jenny22 [at] example (dot) com", True)]),
+    ("jenny22 [at] example [dot] com", [(J, "jenny22 [at] example [dot] com", True)]),
+    ("jenny22(at)example.com", [(J, "jenny22(at)example.com", True)]),
+    ("jenny22 (at) example (dot) com", [(J, "jenny22 (at) example (dot) com", True)]),
+    ("jenny22{at}example{dot}com", [(J, "jenny22{at}example{dot}com", True)]),
+    ("jenny22 <at> example <dot> com", [(J, "jenny22 <at> example <dot> com", True)]),
+    ("jenny22 @ example . com", [(J, "jenny22 @ example . com", True)]),
+    ("jenny22@example . com", [(J, "jenny22@example . com", True)]),
+    ("jenny22 [@] example [.] com", [(J, "jenny22 [@] example [.] com", True)]),
+    ("JENNY22 AT EXAMPLE DOT COM", [(J, "JENNY22 AT EXAMPLE DOT COM", True)]),
+    ("Jenny22 At Example Dot Com", [(J, "Jenny22 At Example Dot Com", True)]),
+    ("jenny22-at-example.com", [(J, "jenny22-at-example.com", True)]),
+    ("contact jenny at gmail dot com", [("jenny@gmail.com", "jenny at gmail dot com", True)]),
+    ("jenny at gmail.com", [("jenny@gmail.com", "jenny at gmail.com", True)]),
+    ("jenny22 at example.com", [(J, "jenny22 at example.com", True)]),
+    ("Jenny AT example.com", [("jenny@example.com", "Jenny AT example.com", True)]),
+    (
+        "jen.ny at example dot co dot uk",
+        [("jen.ny@example.co.uk", "jen.ny at example dot co dot uk", True)],
+    ),
+    # --- look-alikes
+    (
+        "ｊｅｎｎｙ２２＠ｅｘａｍｐｌｅ．ｃｏｍ",
+        [(J, "ｊｅｎｎｙ２２＠ｅｘａｍｐｌｅ．ｃｏｍ", True)],
+    ),
+    ("jеnny22@ехample.com", [(J, "jеnny22@ехample.com", True)]),
+    ("jenny22\u200b@example.com", [(J, "jenny22\u200b@example.com", True)]),
+    # --- Spanish
+    (
+        "escribe a jenny22 arroba gmail punto com",
+        [("jenny22@gmail.com", "jenny22 arroba gmail punto com", True)],
+    ),
+    (
+        "correo: jenny22 ARROBA example PUNTO es",
+        [("jenny22@example.es", "jenny22 ARROBA example PUNTO es", True)],
+    ),
+    ("jenny22(arroba)example(punto)com", [(J, "jenny22(arroba)example(punto)com", True)]),
+    # --- Russian
+    ("пиши masha собака mail точка ru", [("masha@mail.ru", "masha собака mail точка ru", True)]),
+    (
+        "почта: masha22 (собака) example (точка) com",
+        [("masha22@example.com", "masha22 (собака) example (точка) com", True)],
+    ),
+    ("masha@mail.ru пиши", [("masha@mail.ru", "masha@mail.ru", False)]),
+]
+
+NO_MATCH: list[str] = [
+    "",
+    "meet at the mall dot",
+    "available at 9",
+    "at home",
+    "email me at gmail dot com",
+    "I am at work. Call me",
+    "we are at hotel.com lobby",
+    "staying at hotel.com tonight",
+    "jenny at example.com",
+    "I'm at jenny dot com",
+    "see you at 10. Com on",
+    "jenny@localhost",
+    "jenny@example.c",
+    "jenny@example.com123",
+    "jenny@123.123.123.123",
+    "jenny..x@example.com",
+    "@jenny_xo on insta",
+    "IG @jenny.xo",
+    "snap @jenny22",
+    "price @ 100 dot",
+    "jenny22 at example dot",
+    "jenny22 at example dot xyzzy",
+    "at at at dot dot",
+    "meet me at the park dot com",
+    "escríbeme al correo",
+    "пиши мне на почту",
+    "100% @ 5.00",
+    "jenny22@-example.com",
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), MATCH)
+def test_match(text: str, expected: list[tuple[str, str, bool]]) -> None:
+    assert found(text) == expected
+
+
+@pytest.mark.parametrize("text", NO_MATCH)
+def test_no_match(text: str) -> None:
+    assert found(text) == []
+
+
+def test_span_field_and_offsets() -> None:
+    text = "Hey 👋 write me: kim [at] example [dot] org ok"
+    (ent,) = run(text, field="email")
+    assert ent.span is not None
+    assert ent.span.field == "email"
+    start = text.index("kim")
+    assert (ent.span.start, ent.span.end) == (start, start + len("kim [at] example [dot] org"))
+
+
+_PIECES = st.sampled_from(
+    [
+        "jenny",
+        "22",
+        "@",
+        " at ",
+        "[at]",
+        "(at)",
+        " dot ",
+        "(dot)",
+        ".",
+        " . ",
+        "com",
+        "ru",
+        "example",
+        " ",
+        "arroba",
+        "punto",
+        "собака",
+        "точка",
+        "ｊ",
+        "＠",
+        "-",
+        "_",
+        "\n",
+        "é",
+        "\u200b",
+        "me",
+        "gmail",
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.text(max_size=80), st.lists(_PIECES, max_size=30).map("".join)))
+def test_never_crashes_and_spans_are_original(text: str) -> None:
+    for e in run(text):
+        assert e.span is not None
+        assert e.span.text == text[e.span.start : e.span.end]
+        assert "@" in str(e.value)
