@@ -20,7 +20,16 @@ from dataclasses import dataclass
 
 from redflags.synth.phrases import Phrase
 
-__all__ = ["BENIGN", "BenignKind", "CARS", "PETS", "PET_NAMES", "STREETS", "BUSINESSES"]
+__all__ = [
+    "BENIGN",
+    "BENIGN_EXTRA",
+    "BUSINESSES",
+    "BenignKind",
+    "CARS",
+    "PETS",
+    "PET_NAMES",
+    "STREETS",
+]
 
 _0: tuple[str, ...] = ()
 _Y = ("youth.young_terms",)
@@ -241,7 +250,7 @@ BENIGN: dict[str, tuple[BenignKind, ...]] = {
                 ),
                 (
                     ("Professional, trustworthy, 20 years experience", _TR),
-                    ("Licensed, insured and reliable", _0),
+                    ("Licensed, insured and reliable", _TR),
                 ),
                 (
                     ("Available 24/7 for emergencies", _AA),
@@ -511,5 +520,35 @@ BENIGN: dict[str, tuple[BenignKind, ...]] = {
                 _CONTACT_RU,
             ),
         ),
+    ),
+}
+
+#: Generic sentences any ordinary ad may add (one or two, before the contact line).
+BENIGN_EXTRA: dict[str, tuple[Phrase, ...]] = {
+    "en": (
+        ("Thanks for looking!", _0),
+        ("Located near {street}, {city}", _0),
+        ("I reply to every message, usually within a day", _0),
+        ("Please no spam or scams", _0),
+        ("Still available as of this week", _0),
+        ("Serious inquiries only", _0),
+        ("Happy to answer any questions", _0),
+        ("Parking available nearby", _0),
+        ("Serving all of {city}", _0),
+    ),
+    "es": (
+        ("Gracias por ver el anuncio", _0),
+        ("Cerca de {street}, {city}", _0),
+        ("Respondo todos los mensajes", _0),
+        ("Sigue disponible esta semana", _0),
+        ("Con gusto respondo sus preguntas", _0),
+        ("No spam por favor", _0),
+    ),
+    "ru": (
+        ("Спасибо за внимание", _0),
+        ("Район {street}, {city}", _0),
+        ("Отвечу на все вопросы", _0),
+        ("Актуально на этой неделе", _0),
+        ("Спам не предлагать", _0),
     ),
 }

@@ -173,7 +173,9 @@ def _group(group: str, method: str, lang: str, rng: random.Random) -> str:
     return group
 
 
-def disguise_phone(groups: list[str], method: str, lang: str, rng: random.Random) -> tuple[str, str]:
+def disguise_phone(
+    groups: list[str], method: str, lang: str, rng: random.Random
+) -> tuple[str, str]:
     """The number with digit ``groups`` written with ``method``; returns ``(text, method)``."""
     if method == "words":
         sep = rng.choice((" - ", ", ", " ", " / "))
@@ -188,9 +190,11 @@ def disguise_phone(groups: list[str], method: str, lang: str, rng: random.Random
         inner = [sep.join(g) for g in groups]
         return rng.choice(("  ", " ", sep, " | ")).join(inner), method
     if method == "keycap":
-        return rng.choice(("", " ", " ")).join(_group(g, "keycap", lang, rng) for g in groups), method
+        sep = rng.choice(("", " ", " "))
+        return sep.join(_group(g, "keycap", lang, rng) for g in groups), method
     if method == "fullwidth":
-        return rng.choice((" ", "－", "-")).join(_group(g, "fullwidth", lang, rng) for g in groups), method
+        sep = rng.choice((" ", "－", "-"))
+        return sep.join(_group(g, "fullwidth", lang, rng) for g in groups), method
     # mixed: a different writing per group, at least one of them not plain digits
     options = ("digits", "words", "leetwords", "letters", "keycap", "fullwidth")
     picks = [rng.choice(options) for _ in groups]
@@ -206,7 +210,8 @@ def disguise_email(local: str, domain: str, tld: str, method: str, rng: random.R
     if method == "at_dot":
         return f"{local} {rng.choice(('at', 'AT'))} {domain} {rng.choice(('dot', 'DOT'))} {tld}"
     if method == "brackets":
-        return f"{local} [at] {domain} [dot] {tld}"
+        dot = rng.choice(("[dot]", "[dot]", "(dot)"))
+        return f"{local} [at] {domain} {dot} {tld}"
     if method == "parens":
         return rng.choice(
             (f"{local} (at) {domain} (dot) {tld}", f"{local}(at){domain}(dot){tld}")
@@ -227,7 +232,8 @@ def disguise_keyword(word: str, method: str, rng: random.Random) -> tuple[str, s
         i = rng.choice(idx)
         return word[: i + 1] + word[i] * rng.randint(1, 3) + word[i + 1 :], method
     # homoglyph: swap one or two letters for look-alikes from the other script
-    table = _CYRILLIC_TO_LATIN if any("\u0400" <= c <= "\u04ff" for c in word) else _LATIN_TO_CYRILLIC
+    cyrillic = any("\u0400" <= c <= "\u04ff" for c in word)
+    table = _CYRILLIC_TO_LATIN if cyrillic else _LATIN_TO_CYRILLIC
     idx = [i for i, c in enumerate(word) if c in table]
     if not idx:
         return ".".join(word), "dots"

@@ -281,9 +281,9 @@ NETWORK: dict[str, dict[str, tuple[Phrase, ...]]] = {
         ),
         "intro": (
             ("Soy {name}, tengo {age} años", _0),
-            ("{name}, {age} añitos", _0),
+            ("{name}, {age} añitos", _Y),
             ("Me llamo {name} y tengo {age} años", _0),
-            ("tengo {age} añitos", _0),
+            ("tengo {age} añitos", _Y),
         ),
         "cta": (
             ("Discreta y elegante", _0),
