@@ -107,6 +107,16 @@ class _Builder:
         if self.runs is not None:
             self.runs.extend([1] * len(s))
 
+    def add_slice(
+        self, text: str, a: int, z: int, starts: list[int], ends: list[int]
+    ) -> None:
+        """Copy ``text[a:z]`` of a parent view together with its offsets."""
+        self.parts.append(text[a:z])
+        self.starts.extend(starts[a:z])
+        self.ends.extend(ends[a:z])
+        if self.runs is not None:
+            self.runs.extend([1] * (z - a))
+
     def build(self, original: str) -> Normalized:
         return Normalized(original, "".join(self.parts), self.starts, self.ends, self.runs)
 
@@ -311,15 +321,15 @@ def keys_view(folded: Normalized) -> Normalized:
 def _squeeze_into(
     b: _Builder, text: str, a: int, z: int, starts: list[int], ends: list[int]
 ) -> None:
-    k = a
-    while k < z:
-        c = text[k]
-        j = k + 1
-        if c.isalpha():
-            while j < z and text[j] == c:
-                j += 1
-        b.add(c, starts[k], ends[j - 1], j - k)
-        k = j
+    """Copy ``text[a:z]``, squeezing letter runs; plain stretches are copied in bulk."""
+    pos = a
+    for m in _LETTER_RUN.finditer(text, a, z):
+        if m.start() > pos:
+            b.add_slice(text, pos, m.start(), starts, ends)
+        b.add(m.group(1), starts[m.start()], ends[m.end() - 1], m.end() - m.start())
+        pos = m.end()
+    if z > pos:
+        b.add_slice(text, pos, z, starts, ends)
 
 
 def _squeeze_letters(
@@ -436,8 +446,8 @@ def _has_letter_digit(text: str) -> bool:
 
 
 def _copy(b: _Builder, text: str, a: int, z: int, starts: list[int], ends: list[int]) -> None:
-    for k in range(a, z):
-        b.add(text[k], starts[k], ends[k])
+    if z > a:
+        b.add_slice(text, a, z, starts, ends)
 
 
 #: A group made only of digit-letters counts when a dash or dot ties it to a digit group

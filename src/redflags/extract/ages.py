@@ -1,31 +1,33 @@
 """Stated ages of the person advertised ("22yo", "I'm 19", "tengo 17 añitos", "мне 17 лет").
 
-An age is reported only when the text *states* somebody's age: a number (10-99, digits or
-number words in English, Spanish or Russian) tied to the person by
+An age is reported only when the text *states* somebody's age: a number (10-99, in digits or in
+English, Spanish or Russian words) tied to a person by
 
 * an age marker after it: ``yo``, ``y/o``, ``yrs old``, ``years old``, ``years of age``,
-  ``añitos``, ``primaveras``, ``годиков``, ``-летняя``; or
+  ``años de edad``, ``añitos``, ``primaveras``, ``годиков``, ``-летняя``; or
 * a first-person or age cue before it: ``I'm``, ``I am``, ``age:``, ``aged``, ``just turned``,
   ``edad``, ``tengo``, ``tenho``, ``acabo de cumplir``, ``мне``, ``возраст``, ``исполнилось``;
-* a third-person cue (``she's``, ``he is``, ``tiene``, ``ей``) or a person noun (``chica de``,
-  ``девушка``) plus a year word -- unless a family member or an object is the subject
+* a third-person cue (``she's``, ``he is``) -- or ``tiene``/``ей``/a person noun (``chica de``,
+  ``девушка``) followed by a year word -- unless a family member or a thing is the subject
   ("my son is 12", "la casa tiene 20 años").
 
-Weak year words (``años``, ``лет``, bare ``years``) need a cue, or for Spanish/Russian a
-list-like position ("Sofía, 19 años, latina").  A number alone is never an age.
+Bare year words (``years``, ``años``, ``лет``) need such a cue, or a list-like position
+("Sofía, 19 años, latina").  A number on its own is never an age.
 
-Rejected on purpose, because they are admission rules or other quantities, not somebody's age:
+Rejected on purpose, because they are admission rules, ranges or other quantities:
 "18+", "must be 18 years old", "18 and over", "18 or older", "ages 18-25", "over 21",
 "18 years of experience", "5 years in business", "mayores de 18 años", "старше 18 лет",
-"2 year old car", "my 15 year old son", "I'm 5'6", "I'm 36DD", "I'm 20 min away".
+"a 12 year old car", "my 15 year old son", "I'm 5'6", "I'm 36DD", "I'm 20 min away",
+"I'm a 10", "since I turned 15".  Number words must be in the language of their cue or marker
+("I'm once again" is not Spanish eleven).  Split digits ("1 9") need an age marker.
 
-``disguised`` is true when the number was not written as two plain ASCII digits (number words,
-"1 9", fullwidth or keycap digits).  The span covers the whole expression, cue to marker.
+``disguised`` is true when the number was not written as plain ASCII digits (number words, "1 9",
+fullwidth or keycap digits).  The span covers the whole expression, from cue to marker.
 
 >>> from redflags.normalize import Views
 >>> from redflags.extract import Context
->>> [(e.value, e.span.text, e.disguised) for e in extract(Views("Hi I'm nineteen :)"), "body",
-...                                                        Context())]
+>>> [(e.value, e.span.text, e.disguised)
+...  for e in extract(Views("Hi I'm nineteen :)"), "body", Context())]
 [(19, "I'm nineteen", True)]
 >>> extract(Views("Must be 18 years old. 18+ only"), "body", Context())
 []
@@ -34,6 +36,9 @@ Rejected on purpose, because they are admission rules or other quantities, not s
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
+
+import ahocorasick
 
 from redflags.extract import Context, span_of
 from redflags.model import Entity
@@ -41,13 +46,13 @@ from redflags.normalize import Views
 
 __all__ = ["MAX_AGE", "MIN_AGE", "extract", "word_number"]
 
-#: Youngest and oldest stated age reported; below 10 the "ages" are nearly always children
-#: mentioned by an adult poster, above 99 they are prices, years or lengths.
+#: Youngest and oldest stated age reported: below 10 the "ages" are children mentioned by an
+#: adult poster or ratings ("a 10"), above 99 they are prices, years or lengths.
 MIN_AGE = 10
 MAX_AGE = 99
 
-#: How far back (characters) to look for a cue or for requirement words such as "must be".
-_WINDOW = 48
+#: Characters looked back from a number for cues, requirement words and subjects.
+_WINDOW = 64
 
 # --------------------------------------------------------------------------- number words
 
@@ -58,7 +63,7 @@ _EN_UNITS = {
 _EN_TEENS = {
     "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
     "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
-    # common misspellings
+    # misspellings seen in ads
     "ninteen": 19, "eightteen": 18, "fourten": 14, "sixten": 16, "seventen": 17,
     "eighten": 18, "nineten": 19,
 }
@@ -66,7 +71,7 @@ _EN_TENS = {
     "twenty": 20, "thirty": 30, "forty": 40, "fourty": 40, "fifty": 50, "sixty": 60,
     "seventy": 70, "eighty": 80, "ninety": 90,
 }
-# Spanish, as folded (accents stripped: "dieciséis" -> "dieciseis", "veintidós" -> "veintidos")
+# Spanish as folded: accents are stripped ("dieciséis" -> "dieciseis", "veintidós" -> ...)
 _ES_UNITS = {
     "uno": 1, "una": 1, "un": 1, "dos": 2, "tres": 3, "cuatro": 4, "cinco": 5, "seis": 6,
     "siete": 7, "ocho": 8, "nueve": 9,
@@ -82,7 +87,6 @@ _ES_TENS = {
     "treinta": 30, "cuarenta": 40, "cincuenta": 50, "sesenta": 60, "setenta": 70,
     "ochenta": 80, "noventa": 90,
 }
-# Russian, as folded ("й" loses its breve; none of these words contain it)
 _RU_UNITS = {
     "один": 1, "одна": 1, "одно": 1, "два": 2, "две": 2, "три": 3, "четыре": 4, "пять": 5,
     "шесть": 6, "семь": 7, "восемь": 8, "девять": 9,
@@ -96,36 +100,53 @@ _RU_TENS = {
     "двадцать": 20, "тридцать": 30, "сорок": 40, "пятьдесят": 50, "шестьдесят": 60,
     "семьдесят": 70, "восемьдесят": 80, "девяносто": 90,
 }
-
 _WORD_VALUES: dict[str, int] = {
     **_EN_UNITS, **_EN_TEENS, **_EN_TENS, **_ES_UNITS, **_ES_TEENS, **_ES_TENS,
     **_RU_UNITS, **_RU_TEENS, **_RU_TENS,
 }
 
 
-def _alt(words: dict[str, int] | list[str]) -> str:
+def _alt(words: dict[str, int]) -> str:
     return "|".join(sorted(words, key=len, reverse=True))
 
 
-_UNIT_ALL = _alt({**_EN_UNITS, **_ES_UNITS, **_RU_UNITS})
 _L = r"[^\W\d_]"  # one letter, any script
-#: A tens/teens number written in words, optionally with its unit ("twenty two", "twenty-2",
-#: "treinta y dos", "двадцать два").  Units alone are not ages.
-_WORDS = (
-    rf"(?:{_alt(_EN_TENS)})(?:[ \-]?(?:{_alt(_EN_UNITS)}|[1-9](?!\d)))?"
-    rf"|(?:{_alt(_ES_TENS)})(?: y (?:{_alt(_ES_UNITS)}|[1-9](?!\d)))?"
-    rf"|diez y (?:seis|siete|ocho|nueve)"
-    rf"|(?:{_alt(_RU_TENS)})(?: (?:{_alt(_RU_UNITS)}|[1-9](?!\d)))?"
-    rf"|{_alt({**_EN_TEENS, **_ES_TEENS, **_RU_TEENS})}"
+_NL = rf"(?!{_L})"  # not followed by a letter
+
+#: After a tens word: its unit ("twenty two", "twenty-2", "treinta y dos", "двадцать два").
+_TENS_TAIL = {
+    "en": re.compile(rf"[ \-]?(?:{_alt(_EN_UNITS)}|[1-9](?!\d)){_NL}"),
+    "es": re.compile(rf" y (?:{_alt(_ES_UNITS)}|[1-9](?!\d)){_NL}"),
+    "ru": re.compile(rf" (?:{_alt(_RU_UNITS)}|[1-9](?!\d)){_NL}"),
+}
+_DIEZ_TAIL = re.compile(rf" y (?:seis|siete|ocho|nueve){_NL}")
+#: After a unit word: a second unit or digit ("one nine", "uno 9") -- a spelled split number.
+_UNIT_TAIL = re.compile(
+    rf"[ \-](?:{_alt({**_EN_UNITS, **_ES_UNITS, **_RU_UNITS})}|[0-9](?!\d)){_NL}"
 )
 
-#: Candidate numbers: two plain digits; a tens/teens word; or a split/spelled pair of single
-#: digits ("1 9", "1-9", "one nine") that only counts before a strong age marker.
-_NUM_RE = re.compile(
-    rf"(?P<d>(?<![\d$€£¥₽#+])(?<!\d[.,:/])\d\d(?![\d]|[.,:]\d))"
-    rf"|(?P<s>(?<![\d$€£¥₽#+.,:/*])\d[ .\-_]\d(?!\d|[.,:]\d))"
-    rf"|(?<!{_L})(?:(?P<w>{_WORDS})|(?P<sw>(?:{_UNIT_ALL})[ \-](?:{_UNIT_ALL})))(?!{_L})"
-)
+# word -> (value, language, class) where class is "teen" (a complete number), "tens" or "unit"
+_WORD_INFO: dict[str, tuple[int, str, str]] = {}
+for _lang, _teens, _tens, _units in (
+    ("en", _EN_TEENS, _EN_TENS, _EN_UNITS),
+    ("es", _ES_TEENS, _ES_TENS, _ES_UNITS),
+    ("ru", _RU_TEENS, _RU_TENS, _RU_UNITS),
+):
+    for _w, _n in _units.items():
+        if _w not in ("un", "una"):  # too common inside other words to be worth a hit
+            _WORD_INFO[_w] = (_n, _lang, "unit")
+    for _w, _n in _teens.items():
+        _WORD_INFO[_w] = (_n, _lang, "teen")
+    for _w, _n in _tens.items():
+        _WORD_INFO[_w] = (_n, _lang, "tens")
+
+_WORD_AC = ahocorasick.Automaton()
+for _w, _info in _WORD_INFO.items():
+    _WORD_AC.add_word(_w, (_w, *_info))
+_WORD_AC.make_automaton()
+
+
+_PARTS_RE = re.compile(r"[^\W\d_]+|\d+")
 
 
 def word_number(text: str) -> int | None:
@@ -134,12 +155,12 @@ def word_number(text: str) -> int | None:
     >>> word_number("twenty-two"), word_number("treinta y dos"), word_number("1 9")
     (22, 32, 19)
     """
-    parts = [p for p in re.split(r"[\s\-._]+| y ", text.strip().lower()) if p]
+    parts = [p for p in _PARTS_RE.findall(text.lower()) if p != "y"]
     if not parts or len(parts) > 2:
         return None
     vals: list[int] = []
     for p in parts:
-        if p.isdigit() and len(p) == 1:
+        if p.isdigit() and len(p) <= 2:
             vals.append(int(p))
         elif p in _WORD_VALUES:
             vals.append(_WORD_VALUES[p])
@@ -157,146 +178,240 @@ def word_number(text: str) -> int | None:
     return None
 
 
-# --------------------------------------------------------------------------- markers and cues
+class _Num(NamedTuple):
+    start: int
+    end: int
+    value: int
+    lang: str  # "" for digits
+    split: bool  # "1 9", "one nine": needs an age marker
 
-_NL = rf"(?!{_L})"  # end of a word
 
-#: Markers that make a number an age by themselves.
+_RUN_RE = re.compile(r"[0-9]+")  # folded text has only ASCII digits
+_NOT_BEFORE = frozenset("$€£¥₽#+")
+
+
+def _numbers(low: str) -> list[_Num]:
+    """Candidate numbers: two digits, possibly split by one separator ("19", "1 9", "1-9"),
+    and number words.  Phone groups, decimals, times and prices are cut off here."""
+    nums: list[_Num] = []
+    n = len(low)
+    skip = -1
+    for m in _RUN_RE.finditer(low):
+        s, e = m.span()
+        if s < skip:
+            continue
+        if s and (low[s - 1] in _NOT_BEFORE or (
+            low[s - 1] in ".,:/" and s >= 2 and low[s - 2].isdigit()
+        )):
+            continue  # "$19", "+18", "1.19", "10:15", "3/14"
+        size = e - s
+        if size == 1:
+            # "1 9": one separator, then exactly one digit
+            if e + 1 < n and low[e] in " .-_" and low[e + 1].isdigit() and (
+                e + 2 == n or not low[e + 2].isdigit()
+            ):
+                skip = e + 2
+                if e + 3 < n and low[e + 2] in ".,:" and low[e + 3].isdigit():
+                    continue
+                nums.append(_Num(s, e + 2, int(low[s] + low[e + 1]), "", True))
+            continue
+        if size != 2 or (e + 1 < n and low[e] in ".,:" and low[e + 1].isdigit()):
+            continue  # phone groups, prices, years; "19.5", "10:30"
+        nums.append(_Num(s, e, int(low[s:e]), "", False))
+    taken = -1
+    for last, (word, value, lang, cls) in _WORD_AC.iter(low):
+        s, e = last - len(word) + 1, last + 1
+        if s < taken or (s and low[s - 1].isalpha()) or (e < n and low[e].isalpha()):
+            continue
+        split = False
+        tail = None
+        if cls == "tens":
+            tail = _TENS_TAIL[lang].match(low, e)
+        elif cls == "teen" and value == 10 and lang == "es":
+            tail = _DIEZ_TAIL.match(low, e)
+        if tail:
+            compound = word_number(low[s : tail.end()])
+            if compound is not None:
+                value, e = compound, tail.end()
+        elif cls == "unit":
+            tm = _UNIT_TAIL.match(low, e)
+            if not tm:
+                continue
+            pair = word_number(low[s : tm.end()])
+            if pair is None:
+                continue
+            value, e, split = pair, tm.end(), True
+        taken = e
+        nums.append(_Num(s, e, value, lang, split))
+    if len(nums) > 1:
+        nums.sort()
+    return nums
+
+
+# --------------------------------------------------------------------------- markers
+
+#: Markers that make a number an age by themselves (language in the group name).
 _STRONG_SUFFIX = re.compile(
     r"\s?[-\s]?\s?(?:"
-    r"y\s?/\s?o|y\.\s?o\b\.?|y-o|yoa|yo"
-    r"|(?:years?|yrs?|yr|y)\.?[\s-]*(?:old|young)"
-    r"|(?:years?|yrs?)\s+of\s+age"
-    r"|anitos|anito|primaveras|anos de edad|ano de edad"
-    r"|годиков|годика|годочков|(?:лет|года?) от роду"
+    r"(?P<en>y\s?/\s?o|y\.\s?o\b\.?|y-o|yoa|yo"
+    r"|(?:years?|yrs?|yr|y)\.?[\s-]*(?:old|young)|(?:years?|yrs?)\s+of\s+age)"
+    r"|(?P<es>a[nñ]itos|a[nñ]ito|primaveras|a[nñ]os de edad|a[nñ]o de edad)"
+    r"|(?P<ru>годиков|годика|годочков|(?:лет|года?) от роду"
+    r"|-?\s?летн(?:яя|ий|ая|его|ей|юю|ие|их|им))"
     r")" + _NL
 )
-#: Year words that need a cue or context ("tengo 18 años", "мне 17 лет", "I'm 19 years").
-_WEAK_SUFFIX = re.compile(r"\s?(?:(?P<en>years?|yrs?)|(?P<es>anos|ano)|(?P<ru>лет|года?))" + _NL)
-#: "17-летняя" (adjective); checked against objects ("10-летний опыт").
-_RU_ADJ_SUFFIX = re.compile(r"\s?-?\s?летн(?:яя|ий|ая|его|ей|юю|ие|их|им)" + _NL)
+#: Bare year words: need a cue or a list-like position ("tengo 18 años", "мне 17 лет").
+_WEAK_SUFFIX = re.compile(r"\s?(?:(?P<en>years?|yrs?)|(?P<es>a[nñ]os?)|(?P<ru>лет|года?))" + _NL)
 
-_PERSON_ES = (
-    "chica|chiquita|chamaca|chava|nena|nenita|nina|ninas|joven|jovencita|jovencitas|colegiala"
-    "|muchacha|muchachita|mujer|senorita|chico|morena|morenita|rubia|rubiecita|latina|triguena"
-    "|flaquita|gordita|hermosa|bonita|linda|preciosa|princesa|venezolana|colombiana|mexicana"
-    "|dominicana|cubana|peruana|argentina|paraguaya|brasilena|estudiante|universitaria|virgen"
-    "|modelo|putita|zorrita|escort|scort|trans|travesti|dama|gatita|bebe|mami|mamacita"
-)
-_PERSON_RU = (
-    "девушка|девочка|девочки|студентка|школьница|малышка|красотка|блондинка|брюнетка|шатенка"
-    "|мулатка|азиатка|стройняшка|милашка|красавица|молоденькая|молодая|девственница|нимфетка"
-    "|куколка|принцесса|студенточка|девчонка"
-)
-_MOD = r"(?:just|only|barely|now|already|solo|apenas|ya|уже|только|всего|лишь)\s+"
-
-#: A cue ending right before the number (searched in a window that ends at the number).
-_CUE_RE = re.compile(
-    rf"(?<!{_L})(?:"
-    r"(?P<first>i\s?['’`´]?\s?m|i\s+am|im|(?:my\s+)?age(?:\s+is)?"
-    r"|(?:i\s+)?(?:just\s+|recently\s+|only\s+just\s+)?turned"
-    r"|(?:mi\s+)?edad(?:\s+es)?|tengo|tenho|(?:acabo\s+de\s+|recien\s+)?cumpli(?:r|dos|das)?"
-    r"|(?:мне\s+)?(?:уже\s+|только\s+|недавно\s+)?исполнилось|мне|возраст)"
-    r"|(?P<aged>aged)"
-    r"|(?P<she>she\s?['’]?\s?s|she\s+is|he\s?['’]\s?s|he\s+is)"
-    r"|(?P<third>tiene|ей)"
-    rf"|(?P<person>(?:{_PERSON_ES})(?:\s+de)?|(?:{_PERSON_RU}))"
-    rf")\s?[:=\-–]?\s*(?:{_MOD})?(?P<art>an?\s+)?$"
-)
-_CUE_KINDS = ("first", "aged", "she", "third", "person")
-
-#: Requirement/comparison words just before the expression: an admission rule, not an age.
-_REQ_BEFORE = re.compile(
-    rf"(?<!{_L})(?:must|should|gotta|needs?\s+to|ha(?:ve|s)\s+to|got\s+to|will|to|be|are|were"
-    r"|at\s*least|minimum|min\.?|over|under|above|below|than|between|from|ages|legal"
-    r"|almost|nearly|about|around|approx\.?|till?|until|by|age\s+limit|min\s+age"
-    r"|mayor(?:es)?(?:\s+de)?|menor(?:es)?(?:\s+de)?|mas\s+de|menos\s+de|minim[oa]|entre"
-    r"|since|when|once|if|ago|desde|a\s+partir\s+de|hace|casi|hasta|durante|cada|cuando|si"
-    r"|старше|младше|от|до|более|менее|больше|меньше|свыше|после|через|почти|около|за"
-    r"|каждые|уже\s+более|когда|если)\s*[:\-]?\s*$"
-    r"|\d\s*(?:-|–|—|to|a|y|and|or|o|hasta|до|или|и|&|/)\s*$"
-    r"|[+<>≥≤]\s*$"
-)
-
-#: Right after the expression: "+", "and up", "or older", "- 25", "to 25", "y más" ...
-_REQ_AFTER = re.compile(
-    r"\s*(?:\+|plus\b|&\s*(?:up|over|older)\b"
-    r"|(?:and|or|n|y|o|и|или)\s+(?:up(?!\s+(?:for|to))|over|older|above|under|younger|below|more|mas|mayor(?:es)?"
-    r"|menor(?:es)?|старше|младше|более|менее)\b"
-    r"|(?:-|–|—|to|a|hasta|al|до|through|thru)\s*(?P<hi>\d\d)(?!\d|[a-zа-я'’\"])"
-    rf"|(?:-|–|—|to|hasta|до)\s*(?:{_WORDS})(?!{_L})"
-    r"|(?:older|younger|or\s+older|and\s+older)\b"
-    r")"
-)
-
-#: What may follow a number that only has a cue before it.  A letter glued to the number
+#: What may follow a number that has only a cue before it: a letter glued to the number
 #: ("36dd", "19th", "20min") or a unit/noun after it means it is not an age.
 _AFTER_CUE_BAD = re.compile(
     r"(?:[a-zа-я]|\s?['’\"″′%°/+]|[-–]\d|[.,:x]\d|\s?[$€£₽])"
     r"|\s+(?:min|mins|minutes?|minutos?|минут\w*|hours?|hrs?|h|horas?|час\w*|secs?|seconds?"
     r"|miles?|mi|km|kms|kilomet\w*|blocks?|cuadras|lbs?|pounds?|kgs?|kilos?|кг|ft|feet|foot"
-    r"|inch(?:es)?|cm|см|dollars?|bucks|usd|roses?|pesos|euros?|dolares|руб\w*|percent|%"
+    r"|inch(?:es)?|cm|см|dollars?|bucks|usd|roses?|pesos|euros?|dolares|руб\w*|percent"
     r"|por\s+ciento|процент\w*|times|veces|раз\w*|dd+|[b-h]|cups?|days?|dias|дн\w*|weeks?"
     r"|semanas?|недел\w*|months?|meses|mes|месяц\w*|girls?|guys?|men|chicas|fotos|photos|pics"
     r"|videos|reviews|followers|people|personas|seguidores|hijos|kids|children|ninos|st|nd|rd"
-    r"|th|am|pm|o'?clock|of|out|in\s+(?:the|this)\s+(?:business|industry)|something|ish"
-    r"|años\s+de\s+exp\w*|mins?)(?![^\W\d_])"
+    r"|th|am|pm|o'?clock|of|out|toes|something|ish|in\s+(?:the|this)\s+(?:business|industry))"
+    + _NL
 )
-
-#: After a weak year word: what may *not* follow ("de experiencia", "in business", "назад").
+#: After a bare year word, what may *not* follow ("de experiencia", "назад").
 _AFTER_WEAK_BAD = {
     "es": re.compile(
-        r"\s+(?:de(?!\s+edad)|en|con|trabajando|haciendo|atras|de\s+exp\w*|garantia|mas|o\s+mas"
-        r"|y\s+mas|ya|seguidos|juntos|casad[oa]s?|sin|desde)(?![^\W\d_])"
+        r"\s+(?:de(?!\s+edad)|en|con|trabajando|haciendo|atras|garantia|mas|o\s+mas|y\s+mas|ya"
+        r"|seguidos|juntos|casad[oa]s?|sin|desde)" + _NL
     ),
     "ru": re.compile(
         r"\s+(?:назад|опыта?|стажа?|работы|в|на|с|со|за|гаранти\w*|и\s+старше|и\s+более|уже"
-        r"|вместе|подряд|как|работаю|занимаюсь)(?![^\W\d_])"
+        r"|вместе|подряд|как|работаю|занимаюсь)" + _NL
     ),
 }
 #: English bare "years" counts only at a clause end ("I'm 19 years, new in town").
-_EN_WEAK_OK = re.compile(r"\s*(?:$|[^\w\s'’]|(?:and|&|n)(?![^\W\d_]))")
+_EN_WEAK_OK = re.compile(r"\s*(?:$|[^\w\s'’]|(?:and|&|n)" + _NL + ")")
+#: After the expression: "+", "and up", "or older", "- 25", "to 25", "y más" ...
+_REQ_AFTER = re.compile(
+    r"\s*(?:\+|plus\b|&\s*(?:up|over|older)\b"
+    r"|(?:and|or|n|y|o|и|или)\s+(?:up(?!\s+(?:for|to))|over|older|above|under|younger|below"
+    r"|more|mas|mayor(?:es)?|menor(?:es)?|старше|младше|более|менее)" + _NL
+    + r"|(?:-|–|—|to|a|hasta|al|до|through|thru)\s*(?P<hi>\d\d)(?!\d|[a-zа-я'’\"])"
+    r"|(?:older|younger)" + _NL + r")"
+)
+#: After a list-like "19 años": the item ends.
+_LIST_AFTER = re.compile(r"\s*(?:$|[,;.!|•·)—–]|\s-|[^\w\s])")
 
-#: A list-like position: the number sits after a start/separator and the year word before
-#: one ("Sofía, 19 años, latina").  A colon does not count ("Experiencia: 20 años").
-_LIST_BEFORE = re.compile(r"(?:^|[,;.!|•·\n(—–]|\s-)\s*$")
-_LIST_AFTER = re.compile(r"\s*(?:$|[,;.!|•·\n)—–]|\s-|[^\w\s])")
+# --------------------------------------------------------------------------- word lists
 
-_FAMILY = (
-    "son|sons|daughters?|kids?|child|children|brothers?|sisters?|mom|mother|dad"
-    "|father|grandson|granddaughter|grandkids?|nephew|niece|husband|wife|boyfriend|cousin"
-    "|hijo|hija|hijos|hijas|nino|ninos|hermano|hermana|sobrin[oa]|niet[oa]|esposo|esposa"
-    "|marido|novio|primo|prima"
-    "|сын|сына|сыну|дочь|дочка|дочке|дочери|ребенок|ребенку|дети|детям|брат|брату|сестра"
-    "|сестре|муж|мужу|внук|внучка"
-)
-_OBJECT = (
-    "car|cars|truck|vehicle|van|suv|bike|motorcycle|boat|house|home|roof|building|business"
-    "|company|shop|store|dog|dogs|cat|cats|puppy|horse|tree|trees|wine|whisky|whiskey|scotch"
-    "|bottle|cheese|tires?|laptop|computer|phone|tv|sofa|couch|mattress|fridge|piano|guitar"
-    "|account|warranty|experience|mortgage|loan|lease|plan|bond|program|mission"
-    "|carro|coche|auto|camioneta|moto|casa|perro|perra|gato|negocio|empresa|garantia"
-    "|машина|машине|машину|авто|дом|дому|собака|собаке|кошка|кошке|опыт|стаж|бизнес|компания"
-)
-_POSS = (
-    r"my|our|his|her|their|your|mi|mis|su|sus|tu|tus|nuestr[oa]s?|мо[иея]|моего|моей|моему"
-    r"|наш\w*|его|ее"
-)
-#: Someone or something else is the subject: "my son is 12", "la casa tiene 20", "my 15 y/o".
-_OTHER_BEFORE = re.compile(
-    rf"(?<!{_L})(?:(?:{_POSS})\s+(?:{_L}+\s+){{0,2}}?(?:{_FAMILY}|{_OBJECT})"
-    rf"|(?:{_FAMILY}|{_OBJECT}))\W{{0,3}}(?:is\s+|was\s+|es\s+|tiene\s+|turned\s+|aged\s+)?"
-    rf"(?:{_L}+\s+)?$"
-    rf"|(?<!{_L})(?:{_POSS})\s*$"
-)
-#: "15 year old car", "10-летний опыт", "12 y/o son".
-_OTHER_AFTER = re.compile(rf"\s*(?:{_L}+\s+)?(?:{_FAMILY}|{_OBJECT})(?!{_L})")
+#: Cue phrases (tokens joined by one space) by kind and language.
+_CUE_PHRASES: dict[str, dict[str, list[str]]] = {
+    "first": {
+        "en": [
+            "i'm", "i’m", "i`m", "i´m", "iʼm", "im", "i m", "i am",
+            "age", "my age", "age is", "my age is",
+            "turned", "just turned", "i turned", "i just turned", "recently turned",
+            "i recently turned", "only just turned",
+        ],
+        "es": [
+            "edad", "mi edad", "edad es", "mi edad es", "tengo", "yo tengo", "tenho", "cumpli",
+            "acabo de cumplir", "recien cumpli", "ya cumpli",
+        ],
+        "ru": [
+            "мне", "возраст", "мои возраст", "мой возраст", "исполнилось", "мне исполнилось",
+            "недавно исполнилось", "мне недавно исполнилось", "только исполнилось",
+            "мне только исполнилось",
+        ],
+    },
+    "aged": {"en": ["aged"]},
+    "she": {"en": ["she's", "she’s", "sheʼs", "shes", "she is", "he's", "he’s", "heʼs", "he is"]},
+    # "еи": "ей" as older fold tables spelt it (breve of "й" stripped); both are listed
+    "third": {"es": ["tiene"], "ru": ["ей", "еи"]},
+    "person": {
+        "es": [
+            w + d
+            for w in (
+                "chica chiquita chamaca chava nena nenita nina joven jovencita colegiala muchacha "
+                "muchachita mujer senorita chico morena morenita rubia rubiecita latina triguena "
+                "flaquita gordita hermosa bonita linda preciosa princesa venezolana colombiana "
+                "mexicana dominicana cubana peruana argentina paraguaya brasilena estudiante "
+                "universitaria virgen modelo putita zorrita escort scort trans travesti dama "
+                "gatita bebe mami mamacita"
+            ).split()
+            for d in ("", " de")
+        ],
+        "ru": (
+            "девушка девочка девочки студентка школьница малышка красотка блондинка брюнетка "
+            "шатенка мулатка азиатка стройняшка милашка красавица молоденькая молодая "
+            "девственница нимфетка куколка принцесса студенточка девчонка"
+        ).split(),
+    },
+}
+_CUES: dict[str, tuple[str, str]] = {}
+for _kind, _by_lang in _CUE_PHRASES.items():
+    for _lang, _phrases in _by_lang.items():
+        for _p in _phrases:
+            _CUES[_p] = (_kind, _lang)
 
-#: Prefilter: some cue, marker or year word must be present for any age to exist.
-_PREFILTER = re.compile(
-    r"\d\d|\d[ .\-_]\d|teen|twent|thirt|fort|fift|sixt|sevent|eight|ninet|eleven|twelve"
-    r"|ce\b|dieci|diez|veint|nta|дцат|сорок|десят|девяност"
+#: Words allowed between a cue and the number ("I'm only 16", "мне уже 18").
+_MODS = frozenset(
+    "just only barely now already solo apenas ya уже только всего лишь".split()
 )
+#: Requirement/comparison words before the expression: an admission rule, not an age.
+_REQ_WORDS = frozenset(
+    (
+        "must should gotta will to be are were least atleast minimum min over under above below "
+        "than between from ages legal almost nearly about around approx til till until by "
+        "since when once if ago limit "
+        "mayor mayores menor menores mas minimo minima entre desde partir hace casi hasta "
+        "durante cada cuando si "
+        "старше младше от до более менее больше меньше свыше после через почти около за каждые "
+        "когда если"
+    ).split()
+)
+#: "18 to 25", "18 y 25", "18 или 20": the number is the top of a range.
+_RANGE_WORDS = frozenset("to a y and or o hasta до или и".split())
+_FAMILY = frozenset(
+    (
+        "son sons daughter daughters kid kids child children brother brothers sister sisters "
+        "mom mother dad father grandson granddaughter grandkid grandkids nephew niece husband "
+        "wife boyfriend cousin "
+        "hijo hija hijos hijas nino ninos hermano hermana sobrino sobrina nieto nieta esposo "
+        "esposa marido novio primo prima "
+        "сын сына сыну дочь дочка дочке дочери ребенок ребенку дети детям брат брату сестра "
+        "сестре муж мужу внук внучка"
+    ).split()
+)
+_OBJECTS = frozenset(
+    (
+        "car cars truck vehicle van suv bike motorcycle boat house home roof building business "
+        "company shop store dog dogs cat cats puppy horse tree trees wine whisky whiskey scotch "
+        "bottle cheese tire tires laptop computer phone tv sofa couch mattress fridge piano "
+        "guitar account warranty experience mortgage loan lease plan bond program mission "
+        "battery batteries engine motor transmission heater furnace ac unit appliance washer "
+        "dryer crib stroller carseat seat table desk chair bed frame printer camera watch ring "
+        "rug tank aquarium fish bird parrot lizard snake goat cow pig pony kitten "
+        "carro coche auto camioneta moto casa perro perra gato negocio empresa garantia "
+        "experiencia trayectoria antiguedad servicio trabajo "
+        "машина машине машину авто дом дому собака собаке кошка кошке опыт стаж бизнес компания "
+        "гарантия работа работаю"
+    ).split()
+)
+_POSSESSIVES = frozenset(
+    "my our his her their your mi mis su sus tu tus nuestro nuestra мой мои моя мое моего моей "
+    "моеи моему наш наша его ее".split()
+)
+#: "yo" is also the Spanish "I": "50 yo hago todo", "a las 10 yo te espero".
+_YO_ES_AFTER = re.compile(
+    r"\s+(?:soy|te|me|lo|la|le|les|tengo|estoy|hago|puedo|quiero|voy|vivo|trabajo|cobro"
+    r"|atiendo|doy|ofrezco|busco|no|si|tambien|solo|se|misma|mismo|personalmente|estare|recibo"
+    r"|acepto|hablo|salgo|mando|envio|contesto|respondo|espero|invito|llevo|hare|prefiero"
+    r"|cumplo|trato)" + _NL
+)
+_YO_ES_BEFORE = frozenset(
+    "precio precios por dolares pesos euros cobro las son minutos horas mil desde hasta de en "
+    "con solo cuesta vale tarifa".split()
+)
+
+_SENTENCE_END = frozenset(".!?\n")
 
 
 def _lower(text: str) -> str:
@@ -305,6 +420,9 @@ def _lower(text: str) -> str:
     if len(low) == len(text):
         return low
     return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+
+
+# --------------------------------------------------------------------------- extraction
 
 
 def extract(v: Views, field: str, ctx: Context) -> list[Entity]:
@@ -316,92 +434,210 @@ def extract(v: Views, field: str, ctx: Context) -> list[Entity]:
     """
     del ctx  # ages do not depend on the ad's country
     folded = v.folded
-    text = folded.text
-    if not _PREFILTER.search(text):
-        return []
-    low = _lower(text)
+    low = _lower(folded.text)
     out: list[Entity] = []
-    for m in _NUM_RE.finditer(low):
-        ent = _check(v, field, low, m)
-        if ent is not None:
-            out.append(ent)
+    for num in _numbers(low):
+        if not MIN_AGE <= num.value <= MAX_AGE:
+            continue
+        found = _check(folded.text, low, num)
+        if found is not None:
+            a, b = found
+            span = span_of(v, folded, a, b, field)
+            disguised = folded.original_text(num.start, num.end) != str(num.value)
+            out.append(
+                Entity(kind="age", value=num.value, data=num.value, span=span, disguised=disguised)
+            )
     return out
 
 
-def _check(v: Views, field: str, low: str, m: re.Match[str]) -> Entity | None:
-    kind = m.lastgroup
-    raw = m.group()
-    value = int(raw) if kind == "d" else word_number(raw)
-    if value is None or not MIN_AGE <= value <= MAX_AGE:
-        return None
-    start, end = m.span()
-    # ---- what follows the number
+def _check(text: str, low: str, num: _Num) -> tuple[int, int] | None:
+    """The folded ``(start, end)`` of the age expression around ``num``, or ``None``."""
+    start, end, value = num.start, num.end, num.value
+    # ---- the marker after the number
     suffix_end = end
-    strength = ""  # "strong" | "adj" | "en" | "es" | "ru" | "" (weak: a bare year word)
+    strength = ""  # "strong" | "weak" | "" ; lang of the marker in marker_lang
+    marker_lang = ""
     sm = _STRONG_SUFFIX.match(low, end)
-    if sm and not _spanish_yo(low, start, sm.end()):
-        strength, suffix_end = "strong", sm.end()
-    elif am := _RU_ADJ_SUFFIX.match(low, end):
-        strength, suffix_end = "adj", am.end()
-    elif (wm := _WEAK_SUFFIX.match(low, end)) and wm.lastgroup:
-        strength, suffix_end = wm.lastgroup, wm.end()
-    if kind in ("s", "sw") and strength not in ("strong", "adj"):
+    if sm and sm.lastgroup and not _spanish_yo(low, start, sm.end()):
+        strength, marker_lang, suffix_end = "strong", sm.lastgroup, sm.end()
+    else:
+        wm = _WEAK_SUFFIX.match(low, end)
+        if wm and wm.lastgroup:
+            strength, marker_lang, suffix_end = "weak", wm.lastgroup, wm.end()
+    if num.split and strength != "strong":
         return None  # "I'm 5 4" is a height; split digits need an unmistakable marker
-    # ---- what precedes it
-    w0 = max(0, start - _WINDOW)
-    cm = _CUE_RE.search(low, w0, start)
-    cue = next((k for k in _CUE_KINDS if cm.group(k)), None) if cm else None
-    if cm and cm.group("art") and strength != "strong":
-        cue = None  # "I'm a 10" is a rating; "I'm a 19 year old girl" is an age
-    if cue is None:
+    # ---- the cue before it
+    cue = _find_cue(low, start)
+    kind, cue_lang, cue_start = cue if cue else ("", "", start)
+    if kind == "article":
+        if strength != "strong":
+            return None  # "I'm a 10" is a rating; "I'm a 19 year old girl" is an age
+        kind = "first"
+    if num.lang and num.lang not in (cue_lang, marker_lang):
+        return None  # "I'm once again": a number word must share its cue's language
+    if not kind:
         if not strength:
             return None
-        # a bare year word without a cue needs a list-like position ("Sofía, 19 años, ...")
-        if strength in ("en", "es", "ru") and not (
-            _LIST_BEFORE.search(low, w0, start) and _LIST_AFTER.match(low, suffix_end)
+        if strength == "weak" and not (
+            (_list_before(low, start) and _LIST_AFTER.match(low, suffix_end))
+            or (marker_lang != "en" and _name_before(text, low, start))
         ):
             return None
-    elif cue in ("third", "person") and not strength:
+    elif kind in ("third", "person") and not strength:
         return None  # "tiene 20", "chica 18": only with a year word
-    if strength == "en" and not _EN_WEAK_OK.match(low, suffix_end):
-        return None  # "19 years in business", "12 years of experience"
-    if strength in ("es", "ru") and _AFTER_WEAK_BAD[strength].match(low, suffix_end):
-        return None
-    if cue == "aged" and strength == "en":
-        return None  # "scotch aged 12 years"
-    if not strength and _AFTER_CUE_BAD.match(low, end):
-        return None
-    expr_start = cm.start() if cm and cue else start
-    # ---- admission rules, ranges and other people's/things' ages
-    wb = max(0, expr_start - _WINDOW)
-    if _REQ_BEFORE.search(low, wb, expr_start):
+    if strength == "weak":
+        if marker_lang == "en" and not _EN_WEAK_OK.match(low, suffix_end):
+            return None  # "19 years in business", "12 years of experience"
+        if marker_lang != "en" and _AFTER_WEAK_BAD[marker_lang].match(low, suffix_end):
+            return None
+        if kind == "aged" and marker_lang == "en":
+            return None  # "scotch aged 12 years"
+    elif not strength:
+        if num.value == 10 and num.lang:
+            return None  # "I'm ten toes down"
+        if _AFTER_CUE_BAD.match(low, end):
+            return None
+    # ---- admission rules, ranges, and ages of other people or of things
+    if _requirement_before(low, cue_start):
         return None
     ra = _REQ_AFTER.match(low, suffix_end)
     if ra and (ra.group("hi") is None or int(ra.group("hi")) > value):
-        return None  # "18 and up", "18+", "18-25" (a range); not "19 - 34c"
-    if cue != "first":
-        if _OTHER_BEFORE.search(low, wb, expr_start):
-            return None
-        if strength in ("strong", "adj") and _OTHER_AFTER.match(low, suffix_end):
-            return None
-    folded = v.folded
-    span = span_of(v, folded, expr_start, suffix_end, field)
-    num_text = folded.original_text(start, end)
-    disguised = num_text != str(value)
-    return Entity(kind="age", value=value, data=value, span=span, disguised=disguised)
+        return None  # "18 and up", "18+", "18-25"; not "19 - 34c"
+    if kind != "first" and _other_subject(low, cue_start):
+        return None
+    if strength == "strong" and kind != "first" and _other_after(low, suffix_end):
+        return None
+    return cue_start, suffix_end
 
 
-#: "yo" is also the Spanish "I": "50 yo hago todo", "a las 10 yo te espero".
-_YO_ES_AFTER = re.compile(
-    r"\s+(?:soy|te|me|lo|la|le|les|tengo|estoy|hago|puedo|quiero|voy|vivo|trabajo|cobro"
-    r"|atiendo|doy|ofrezco|busco|no|si|tambien|solo|se|misma|mismo|personalmente|estare|recibo"
-    r"|acepto|hablo|salgo|mando|envio|contesto|respondo|espero|invito|llevo|puedo|hare|hago"
-    r"|prefiero|cumplo|trato|soy)(?![^\W\d_])"
-)
-_YO_ES_BEFORE = re.compile(
-    r"(?<![^\W\d_])(?:precio|precios|por|dolares|pesos|euros|cobro|las|son|minutos|horas|mil"
-    r"|desde|hasta|de|en|con|solo|cuesta|vale|tarifa)\s*[:\-]?\s*$"
-)
+def _gap_is(low: str, a: int, b: int, allowed: str) -> bool:
+    return all(c in allowed for c in low[a:b])
+
+
+_APOS = "'’`´"
+
+
+def _word_start(low: str, end: int) -> int:
+    """Start of the word (letters and apostrophes) that ends at ``end``; ``end`` if none."""
+    i = end
+    while i > 0 and (low[i - 1].isalpha() or low[i - 1] in _APOS):
+        i -= 1
+    return i
+
+
+def _find_cue(low: str, start: int) -> tuple[str, str, int] | None:
+    """``(kind, language, start)`` of the cue phrase right before ``start``; kind "article" for
+    "I'm a" (valid only before an age marker).  Phrase words are one space apart."""
+    j = start
+    while j > 0 and start - j < 4 and low[j - 1] in " :=-–":
+        j -= 1
+    i = _word_start(low, j)
+    if i == j:
+        return None
+    article = False
+    if low[i:j] in ("a", "an") and i > 1 and low[i - 1] == " ":
+        j = i - 1
+        i = _word_start(low, j)
+        article = True
+    if low[i:j] in _MODS and i > 1 and low[i - 1] == " ":
+        j = i - 1
+        i = _word_start(low, j)
+    found: tuple[str, str, int] | None = None
+    for _ in range(3):
+        if i == j:
+            break
+        hit = _CUES.get(low[i:j])
+        if hit is not None:
+            found = ("article" if article else hit[0]), hit[1], i
+        if i < 2 or low[i - 1] != " ":
+            break
+        i = _word_start(low, i - 1)
+    return found
+
+
+def _name_before(text: str, low: str, start: int) -> bool:
+    """A capitalised word (a name) opening an item right before the number: "Catalina 19 años",
+    "Hola! Катя 19 лет" -- not "Vendo Toyota 10 años"."""
+    j = start
+    if j and low[j - 1] == " ":
+        j -= 1
+    i = _word_start(low, j)
+    if j - i < 3 or not text[i].isupper() or not text[i + 1 : j].islower():
+        return False
+    if not _list_before(low, i):
+        return False
+    w = low[i:j]
+    return not (w in _OBJECTS or w in _FAMILY or w in _REQ_WORDS or w in _CUES)
+
+
+def _prev_char(low: str, pos: int) -> tuple[int, str]:
+    """Index and character of the last non-space character before ``pos`` (``-1, ""``)."""
+    k = pos - 1
+    while k >= 0 and low[k] == " ":
+        k -= 1
+    return k, (low[k] if k >= 0 else "")
+
+
+def _list_before(low: str, start: int) -> bool:
+    """True when ``start`` opens a list item: text start or after , ; . ! | • ( or " - "."""
+    k, c = _prev_char(low, start)
+    if not c:
+        return True
+    if c in ",;.!|•·(—–\n":  # c is one character here
+        return True
+    return c == "-" and k > 0 and low[k - 1] == " "
+
+
+def _requirement_before(low: str, pos: int) -> bool:
+    """An admission rule or range ends right before ``pos``: "must be", "over", "18-", "+"."""
+    k, c = _prev_char(low, pos)
+    if not c:
+        return False
+    if c in "+<>≥≤":
+        return True
+    if c in "-–—/&":
+        return _prev_char(low, k)[1].isdigit()
+    j = pos
+    while j > 0 and low[j - 1] in " :-":
+        j -= 1
+    i = _word_start(low, j)
+    w = low[i:j]
+    if w in _REQ_WORDS:
+        return True
+    if w in _RANGE_WORDS:
+        return _prev_char(low, i)[1].isdigit()
+    return False
+
+
+def _other_subject(low: str, pos: int) -> bool:
+    """A family member or a thing is the subject ("my son is 12", "la casa tiene 20 años"),
+    or a possessive sits right before the number ("my 15 year old").  Looks at most three
+    words back and not past the end of a sentence."""
+    j = pos
+    for n in range(3):
+        while j > 0 and not (low[j - 1].isalpha() or low[j - 1] in _APOS):
+            if low[j - 1] in _SENTENCE_END or pos - j > _WINDOW:
+                return False
+            j -= 1
+        i = _word_start(low, j)
+        if i == j:
+            return False
+        w = low[i:j]
+        if w in _FAMILY or w in _OBJECTS:
+            return True
+        if n == 0 and w in _POSSESSIVES and _gap_is(low, j, pos, " "):
+            return True
+        j = i
+    return False
+
+
+_NEXT_WORD = re.compile(rf"\s*(?:[-–]\s*)?({_L}+)")
+
+
+def _other_after(low: str, pos: int) -> bool:
+    """"15 year old car", "12 y/o son", "10-летний опыт": the age belongs to what follows."""
+    m = _NEXT_WORD.match(low, pos)
+    return m is not None and (m.group(1) in _FAMILY or m.group(1) in _OBJECTS)
 
 
 def _spanish_yo(low: str, start: int, suffix_end: int) -> bool:
@@ -410,4 +646,7 @@ def _spanish_yo(low: str, start: int, suffix_end: int) -> bool:
         return False
     if _YO_ES_AFTER.match(low, suffix_end):
         return True
-    return _YO_ES_BEFORE.search(low, max(0, start - 20), start) is not None
+    j = start
+    while j > 0 and start - j < 4 and low[j - 1] in " :-":
+        j -= 1
+    return low[_word_start(low, j) : j] in _YO_ES_BEFORE

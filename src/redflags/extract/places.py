@@ -1,0 +1,345 @@
+"""Places: the ad's own location fields, and city names found in its text.
+
+:func:`from_fields` turns the ad's ``city``/``region``/``country`` fields into one place entity
+(no span).  :func:`extract` finds cities of the built-in gazetteer (:mod:`places_data`: ~170 US
+cities, ~30 UK, ~20 Canadian, ~25 Spanish/Latin American, a few Russian with their case forms)
+in the text, in one Aho-Corasick pass over the lower-cased folded text, then checks each hit:
+
+* whole words only ("Salem" is not found in "Jerusalem");
+* names that are ordinary words or first names ("Mobile", "Buffalo", "Reading", "Bath",
+  "Charlotte", "Austin", "Phoenix" ...) must be capitalised, and the ambiguous ones also need
+  context: a preposition before ("in", "near", "from", "visiting", "en", "в" ...), a state,
+  province or country after ("Mobile, AL"), or "area"/"metro"/"county" after;
+* case-sensitive aliases ("LA", "ATL", "SF", "STL", "DC") must be written exactly so, not in a
+  state-code position ("Baton Rouge, LA" is Louisiana) and not inside all-caps shouting ("LA
+  MEJOR") unless there is context; other aliases ("NYC", "Vegas", "Philly", "NOLA", "CDMX",
+  "Питер", "мск") match in any case.
+
+A state/province code or name after the city ("Miami, FL", "Portland ME", "London, Ontario")
+chooses among same-named cities and is part of the span; otherwise the ad's country
+(``ctx.country``) and region decide, then the table order.  ``value`` is
+``"city|region|country"`` lower-cased; ``data`` is ``{"city", "region", "country"}``.
+
+>>> from redflags.normalize import Views
+>>> from redflags.extract import Context
+>>> [(e.value, e.span.text) for e in extract(Views("New in Miami, FL!"), "body", Context())]
+[('miami|fl|us', 'Miami, FL')]
+>>> from_fields("miami", "florida", "USA").data
+{'city': 'Miami', 'region': 'FL', 'country': 'US'}
+"""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+import ahocorasick
+
+from redflags.extract import Context, span_of
+from redflags.extract.places_data import (
+    CITY_TABLE,
+    COUNTRY_NAMES,
+    DISPLAY,
+    PROVINCES,
+    US_STATES,
+)
+from redflags.model import Entity, Span
+from redflags.normalize import Views, fold
+
+__all__ = ["extract", "from_fields", "lookup"]
+
+
+class Place(NamedTuple):
+    city: str
+    region: str | None
+    country: str | None
+
+
+class _Key(NamedTuple):
+    places: tuple[Place, ...]
+    flag: str  # "" any case | "u" capitalised | "c" capitalised and with context
+    exact: str | None  # the one spelling a case-sensitive alias must have
+
+
+_FLAG_RANK = {"": 0, "u": 1, "c": 2}
+
+
+def _display(name: str) -> str:
+    return DISPLAY.get(name) or " ".join(
+        w if w in ("de", "la", "upon", "on") else w[:1].upper() + w[1:] for w in name.split(" ")
+    )
+
+
+def _load() -> dict[str, _Key]:
+    keys: dict[str, _Key] = {}
+
+    def add(key: str, place: Place, flag: str, exact: str | None) -> None:
+        old = keys.get(key)
+        if old is None:
+            keys[key] = _Key((place,), flag, exact)
+            return
+        places = old.places if place in old.places else (*old.places, place)
+        stricter = flag if _FLAG_RANK[flag] > _FLAG_RANK[old.flag] else old.flag
+        keys[key] = _Key(places, stricter, old.exact or exact)
+
+    for line in CITY_TABLE.strip().splitlines():
+        name, region, country, flag, aliases = line.split("|")
+        place = Place(_display(name), region or None, country)
+        add(name, place, flag, None)
+        for alias in filter(None, aliases.split(";")):
+            alias, _, aflag = alias.partition("!")
+            if alias.startswith("="):
+                add(alias[1:].lower(), place, aflag, alias[1:])
+            else:
+                add(alias, place, aflag, None)
+    return keys
+
+
+_KEYS = _load()
+_AC = ahocorasick.Automaton()
+for _k in _KEYS:
+    _AC.add_word(_k, _k)
+_AC.make_automaton()
+
+_STATE_NAMES = {v.lower(): k for k, v in US_STATES.items()}
+_PROVINCE_NAMES = {v.lower(): k for k, v in PROVINCES.items()}
+_PREPOSITIONS = frozenset(
+    "in near from visiting around outside at to downtown located based live living "
+    "en cerca desde de por в из по около под".split()
+)
+#: After a city: a state/province code ("Miami, FL", "Miami FL", "Toronto, on") or a state,
+#: province or country name ("Miami, Florida", "London, Ontario", "London, UK").
+_AFTER_CODE = re.compile(r"(,\s?|\s)(?P<code>[A-Za-z]{2})(?![^\W_])")
+_AFTER_NAME = re.compile(r",?\s(?P<name>[A-Za-z][A-Za-z.]+(?:\s[A-Za-z][a-z]+){0,2})")
+_AREA_AFTER = re.compile(r"\s(?:area|metro|county|downtown|suburbs|airport|strip|region)\b",
+                         re.IGNORECASE)
+
+
+def lookup(name: str, region: str | None = None, country: str | None = None) -> Place | None:
+    """The gazetteer entry for a city name (any case, folded or not), if known.
+
+    >>> lookup("Birmingham", country="US")
+    Place(city='Birmingham', region='AL', country='US')
+    """
+    key = " ".join(fold(name).text.lower().split())
+    entry = _KEYS.get(key)
+    if entry is None:
+        return None
+    return _choose(entry.places, region, country, None)
+
+
+def from_fields(city: str | None, region: str | None, country: str | None) -> Entity | None:
+    """A place entity from the ad's own ``city``/``region``/``country`` fields (span None).
+
+    State and country names become codes ("Florida" -> "FL", "USA" -> "US"); a known city fills
+    in a missing region/country when the gazetteer is unambiguous about it.
+
+    >>> from_fields(None, None, None) is None
+    True
+    >>> from_fields("Toronto", None, None).value
+    'toronto|on|ca'
+    """
+    c = " ".join((city or "").split()) or None
+    r = (region or "").strip() or None
+    k = _country_code(country)
+    if r is not None:
+        r = _region_code(r, k)
+        if k is None and r in US_STATES:
+            k = "US"  # "CA" in a region field is California
+        elif k is None and r in PROVINCES:
+            k = "CA"
+    if c is not None:
+        known = lookup(c, r, k)
+        if known is not None and (k is None or known.country == k):
+            c = known.city
+            r = r or known.region
+            k = k or known.country
+    if c is None and r is None and k is None:
+        return None
+    return _entity(Place(c or "", r, k), None)
+
+
+def _country_code(country: str | None) -> str | None:
+    if not country or not country.strip():
+        return None
+    s = " ".join(country.strip().lower().split())
+    code = COUNTRY_NAMES.get(s)
+    if code is not None:
+        return code
+    return s.upper() if len(s) == 2 and s.isalpha() else country.strip()
+
+
+def _region_code(region: str, country: str | None) -> str:
+    s = " ".join(region.lower().split())
+    if country in (None, "US") and s in _STATE_NAMES:
+        return _STATE_NAMES[s]
+    if country in (None, "CA") and s in _PROVINCE_NAMES:
+        return _PROVINCE_NAMES[s]
+    return region.upper() if len(region) <= 3 else region
+
+
+def _entity(p: Place, span: Span | None) -> Entity:
+    data = {"city": p.city or None, "region": p.region, "country": p.country}
+    value = f"{p.city}|{p.region or ''}|{p.country or ''}".lower()
+    return Entity(kind="place", value=value, data=data, span=span, disguised=False)
+
+
+def _choose(
+    places: tuple[Place, ...], region: str | None, country: str | None, ctx: Context | None
+) -> Place:
+    """Pick among same-named cities: an explicit region/country, then the ad's, then order."""
+    if region:
+        for p in places:
+            if p.region == region and (country is None or p.country == country):
+                return p
+    if country:
+        for p in places:
+            if p.country == country:
+                return p
+    if ctx is not None:
+        cc = (ctx.country or "").upper()
+        cc = "GB" if cc == "UK" else cc
+        same = [p for p in places if p.country == cc]
+        if ctx.region:
+            for p in same:
+                if p.region == ctx.region.upper():
+                    return p
+        if same:
+            return same[0]
+    return places[0]
+
+
+def _lower(text: str) -> str:
+    """``text.lower()`` with one output character per input character (keeps offsets)."""
+    low = text.lower()
+    if len(low) == len(text):
+        return low
+    return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+
+
+def extract(v: Views, field: str, ctx: Context) -> list[Entity]:
+    """Gazetteer cities named in one field's text; see the module docstring for the rules.
+
+    >>> from redflags.normalize import Views
+    >>> [e.value for e in extract(Views("visiting LA and Vegas"), "body", Context())]
+    ['los angeles|ca|us', 'las vegas|nv|us']
+    """
+    folded = v.folded
+    text = folded.text
+    low = _lower(text)
+    n = len(low)
+    out: list[Entity] = []
+    taken = 0
+    for last, key in _AC.iter_long(low):
+        s, e = last - len(key) + 1, last + 1
+        if s < taken:
+            continue
+        if (s and low[s - 1].isalnum()) or (e < n and low[e].isalnum()):
+            continue
+        if key[-1] == "." and e < n and low[e].isalpha():
+            continue
+        info = _KEYS[key]
+        orig = text[s:e]
+        if info.exact is not None and orig != info.exact:
+            continue
+        if info.flag and not orig[:1].isupper():
+            continue
+        region, country, end = _after(text, e)
+        context = region is not None or country is not None or _prep_before(low, s) or bool(
+            _AREA_AFTER.match(text, e)
+        )
+        if info.flag == "c" and not context:
+            continue
+        if info.exact is not None and len(info.exact) <= 3:
+            if _prev_char(low, s) == ",":
+                continue  # "Baton Rouge, LA": a state code
+            if not context and (
+                _all_caps_word(text, *_word_around(text, s, before=True))
+                or _all_caps_word(text, *_word_around(text, e, before=False))
+                or (ctx.country or "US").upper() not in ("US", "")
+            ):
+                continue  # "LA MEJOR CHICA", Spanish "LA" in a Mexican ad
+        place = _choose(info.places, region, country, ctx)
+        if region is not None and place.region != region:
+            countries = {p.country for p in info.places}
+            if region == "CA" and "CA" in countries and "US" not in countries:
+                place = _choose(info.places, None, "CA", ctx)  # "Toronto, CA": Canada
+            elif "US" in countries and region in US_STATES:
+                place = Place(place.city, region, "US")  # "Miami, OK"
+            elif "CA" in countries and region in PROVINCES:
+                place = Place(place.city, region, "CA")
+            else:
+                end = e  # not this city's region: leave it out of the span
+        elif country is not None and place.country != country:
+            end = e  # the name after the city was not its country
+        taken = end
+        out.append(_entity(place, span_of(v, folded, s, end, field)))
+    return out
+
+
+def _after(text: str, e: int) -> tuple[str | None, str | None, int]:
+    """``(region, country, end)`` written right after a city name, if any."""
+    m = _AFTER_CODE.match(text, e)
+    if m:
+        code = m.group("code")
+        comma = "," in m.group(1)
+        if code.isupper() or comma:
+            up = code.upper()
+            if up in US_STATES or up in PROVINCES:
+                return up, ("US" if up in US_STATES and up not in PROVINCES else None), m.end()
+            if comma and up in ("UK", "GB", "US", "MX", "ES", "RU"):
+                return None, COUNTRY_NAMES[up.lower()], m.end()
+    m = _AFTER_NAME.match(text, e)
+    if m:
+        words = m.group("name").split(" ")
+        for k in range(len(words), 0, -1):
+            name = " ".join(words[:k]).lower().rstrip(".")
+            end = m.start("name") + len(" ".join(words[:k]))
+            if name in _STATE_NAMES and (k > 1 or words[0][0].isupper()):
+                return _STATE_NAMES[name], "US", end
+            if name in _PROVINCE_NAMES and words[0][0].isupper():
+                return _PROVINCE_NAMES[name], "CA", end
+            if "," in text[e : m.start("name")] and name in COUNTRY_NAMES and len(name) > 2:
+                return None, COUNTRY_NAMES[name], end
+    return None, None, e
+
+
+def _prev_char(low: str, pos: int) -> str:
+    k = pos - 1
+    while k >= 0 and low[k] == " ":
+        k -= 1
+    return low[k] if k >= 0 else ""
+
+
+def _prep_before(low: str, s: int) -> bool:
+    """A location preposition ("in", "near", "en", "в" ...) right before ``s``."""
+    j = s
+    while j > 0 and low[j - 1] == " ":
+        j -= 1
+    i = j
+    while i > 0 and low[i - 1].isalpha():
+        i -= 1
+    return j > i and low[i:j] in _PREPOSITIONS
+
+
+def _word_around(text: str, pos: int, before: bool) -> tuple[int, int]:
+    """Span of the word before (or after) ``pos``, skipping spaces."""
+    if before:
+        j = pos
+        while j > 0 and text[j - 1] == " ":
+            j -= 1
+        i = j
+        while i > 0 and text[i - 1].isalpha():
+            i -= 1
+        return i, j
+    i = pos
+    while i < len(text) and text[i] == " ":
+        i += 1
+    j = i
+    while j < len(text) and text[j].isalpha():
+        j += 1
+    return i, j
+
+
+def _all_caps_word(text: str, i: int, j: int) -> bool:
+    return j - i >= 2 and text[i:j].isupper()

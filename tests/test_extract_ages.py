@@ -1,0 +1,330 @@
+"""Stated ages: match / no-match tables, exact original spans, and a never-crash property."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from redflags.extract import Context
+from redflags.extract.ages import extract, word_number
+from redflags.normalize import Views
+
+CTX = Context()
+
+
+def ages(text: str) -> list[int]:
+    return [int(e.value) for e in extract(Views(text), "body", CTX)]
+
+
+# text -> the ages stated in it
+MATCH: list[tuple[str, list[int]]] = [
+    # English, digits
+    ("22yo", [22]),
+    ("sweet 22 y/o latina", [22]),
+    ("22 yrs old", [22]),
+    ("22yrs old, new in town", [22]),
+    ("I'm 19", [19]),
+    ("Hi im 19 and new", [19]),
+    ("I am 19!", [19]),
+    ("I’m 19 😘", [19]),
+    ("hey,i'm 19", [19]),
+    ("19 years old", [19]),
+    ("19-year-old girl", [19]),
+    ("19 y.o.", [19]),
+    ("19 y. o.", [19]),
+    ("25 years young", [25]),
+    ("19 years of age", [19]),
+    ("Age: 22", [22]),
+    ("age 22", [22]),
+    ("my age is 22", [22]),
+    ("Height 5'4 Weight 120 Age 22", [22]),
+    ("Age 19 - 5'4 - 34C", [19]),
+    ("I'm 22, 5'5, 120lbs", [22]),
+    ("aged 19", [19]),
+    ("just turned 18", [18]),
+    ("I just turned 18 last week", [18]),
+    ("16yo", [16]),
+    ("I'm only 16", [16]),
+    ("I'm barely 18", [18]),
+    ("I'm a 19 year old girl", [19]),
+    ("she is 17 years old", [17]),
+    ("She's 17", [17]),
+    ("he is 20 years old", [20]),
+    ("Jessica, 19 yrs, new in town", [19]),
+    ("19yo single mom", [19]),
+    ("I'm 19 and 5'2", [19]),
+    ("I'm 21 and up for anything", [21]),
+    ("I'm 19 yo, 20 in june", [19]),
+    # English, number words and digit tricks
+    ("I am seventeen", [17]),
+    ("age: nineteen", [19]),
+    ("I'm twenty two", [22]),
+    ("I'm twenty-two", [22]),
+    ("I'm twenty2", [22]),
+    ("nineteen yrs old", [19]),
+    ("I'm 1 9 yo", [19]),
+    ("1-7 y/o", [17]),
+    ("I am one nine yo", [19]),
+    ("Hi I'm １７", [17]),
+    ("sweet 1️⃣7️⃣ y/o", [17]),
+    ("ten years old", [10]),
+    # Spanish
+    ("edad 18", [18]),
+    ("Edad: 18", [18]),
+    ("mi edad es 21", [21]),
+    ("tengo 17 añitos", [17]),
+    ("17 anitos", [17]),
+    ("18 años", [18]),
+    ("tengo 18 años y soy nueva", [18]),
+    ("tengo 18", [18]),
+    ("yo tengo 16", [16]),
+    ("Sofía, 19 años, latina", [19]),
+    ("chica de 16 añitos", [16]),
+    ("jovencita de 15 años", [15]),
+    ("colombiana de 20 años", [20]),
+    ("la chica tiene 16 años", [16]),
+    ("acabo de cumplir 18", [18]),
+    ("20 años de edad", [20]),
+    ("17 primaveras", [17]),
+    ("tengo diecisiete añitos", [17]),
+    ("tengo diecinueve años", [19]),
+    ("tengo veintidós años", [22]),
+    ("tengo veintidos", [22]),
+    ("tengo veinte años", [20]),
+    ("tengo once años", [11]),
+    ("tengo treinta y dos años", [32]),
+    ("tengo diez y siete años", [17]),
+    ("tenho 17 anos", [17]),
+    # Russian
+    ("мне 17 лет", [17]),
+    ("17 лет", [17]),
+    ("Мне 18", [18]),
+    ("мне уже 18", [18]),
+    ("Катя, 19 лет, стройная", [19]),
+    ("девушка 18 лет", [18]),
+    ("возраст: 20", [20]),
+    ("мне исполнилось 18", [18]),
+    ("мне семнадцать лет", [17]),
+    ("мне двадцать два года", [22]),
+    ("Мне девятнадцать", [19]),
+    ("17-летняя девушка", [17]),
+    ("16 годиков", [16]),
+    ("ей 16 лет", [16]),
+    # several in one text
+    ("I'm 19, my friend is 20 y/o", [19, 20]),
+    ("Моей подруге 20 лет, а мне 17", [17]),
+    ("tengo diecisiete añitos, 17 лет", [17, 17]),
+    # realistic lines
+    ("NEW!! 19 YO BLONDE TEEN, call 305-555-0142", [19]),
+    ("TEEN 18 YO", [18]),
+    ("Hot MILF 45yo", [45]),
+    ("i m 19", [19]),
+    ("Iʼm 19", [19]),
+    ("Im 19yrs", [19]),
+    ("Soy Valentina, tengo 18 añitos, recién cumplidos", [18]),
+    ("Me llamo Ana, 22 años, colombiana", [22]),
+    ("Catalina 19 años recien llegada", [19]),
+    ("Hola! Катя 19 лет", [19]),
+    ("Девушка 19 лет, ищу спонсора", [19]),
+    ("Я студентка, 20 лет", [20]),
+    ("Мне 17, ищу работу", [17]),
+    ("Age: 19 | Height: 5'3 | Weight: 115", [19]),
+    ("age:19", [19]),
+    ("I'm 25, you must be 30+", [25]),
+]
+
+# texts that state no age of the person advertised
+NO_MATCH: list[str] = [
+    # admission rules and ranges
+    "18+",
+    "18+ only",
+    "Age: 18+",
+    "must be 18 or older",
+    "must be 18 years old",
+    "you must be at least 18 years old to enter",
+    "18 and over",
+    "18 years and older",
+    "ages 18-25 preferred",
+    "age 18-25",
+    "between 18 and 25 years old",
+    "over 21 only",
+    "I'm over 18",
+    "Im 21 and up",
+    "I'm 18 or older",
+    "All models were 18 years of age or older",
+    "mayores de 18 años",
+    "solo mayores de 18",
+    "de 18 a 25 años",
+    "edad 18 a 25 años",
+    "más de 18 años",
+    "старше 18 лет",
+    "от 18 лет",
+    "мне 18+",
+    "since I turned 15 I have been working",
+    "I'm almost 18",
+    # other quantities
+    "18 years of experience",
+    "I'm 19 years in the business",
+    "tengo 20 años de experiencia",
+    "Experiencia: 20 años.",
+    "Опыт работы 20 лет",
+    "20 лет назад",
+    "5 years in business",
+    "3 year warranty",
+    "open 24 hours",
+    "I'm 24/7 available",
+    "Im 100% real",
+    "I'm 5'6 and 36DD",
+    "I'm 34c",
+    "I'm 36 dd",
+    "I'm 20 min away",
+    "I'm 20 minutes from downtown",
+    "She's 20 minutes away",
+    "I'm 10 out of 10",
+    "I'm a 10",
+    "I'm ten toes down",
+    "I'm once again available",
+    "I'm 30 something",
+    "tengo 20 fotos",
+    "tengo 30 minutos",
+    "мне 20 минут ехать",
+    "I'm 5 4",
+    "call 1 9 0 0",
+    "$80/hr 305-555-0123",
+    "19th street",
+    "Call me at 10:30",
+    "19.99 each",
+    "room 22",
+    "hh 120 h 200 qv 60",
+    "Precio 50 yo hago todo",
+    "a las 10 yo te espero",
+    # somebody else's age, or a thing's
+    "2 years old car",
+    "a 12 year old car",
+    "15 year old truck, runs great",
+    "scotch aged 12 years",
+    "my son is 5",
+    "my son is 12",
+    "my daughter is 15 years old",
+    "my daughter, she's 15",
+    "My 15 year old son",
+    "selling my 16 yo daughter's bike",
+    "la casa tiene 20 años",
+    "mi hijo tiene 15 años",
+    "10-летний опыт",
+    "моему сыну 12 лет",
+    "Vendo Toyota 10 años",
+    "Selling 2012 Toyota, 150,000 miles, 10 years old battery",
+    "Looking for a nanny for my 2 kids ages 3 and 5",
+    "Hiring waitresses 18+, must be 21 to serve alcohol",
+    "Exotic dancer, 21 and over club, ladies free before 11",
+    "Busco chica mayor de 18 años",
+    "Работаю уже 10 лет",
+    "Возраст 18-25 лет",
+    "Available for 19 hours",
+    # a bare number is never an age; nor is a future one
+    "Sweet girl, 19, new in town",
+    "Hey guys I'm Candy, 23, sweet and petite 5'2 110lbs 34B",
+    "Turning 18 soon",
+    "she's hot 17",
+    "chica 18",
+]
+
+# text, expected (start, end, span text) of each age, in original offsets
+SPANS: list[tuple[str, list[tuple[int, int, str]]]] = [
+    ("Hi, I'm 19 :)", [(4, 10, "I'm 19")]),
+    ("sweet 22yo", [(6, 10, "22yo")]),
+    ("Age:  nineteen", [(0, 14, "Age:  nineteen")]),
+    ("tengo   17 añitos!!", [(0, 17, "tengo   17 añitos")]),
+    ("мне 17 лет", [(0, 10, "мне 17 лет")]),
+    ("hey 💋 １９ y/o", [(6, 12, "１９ y/o")]),
+    ("x 1️⃣7️⃣yo", [(2, 10, "1️⃣7️⃣yo")]),
+    ("I´m TWENTY-TWO", [(0, 14, "I´m TWENTY-TWO")]),
+    ("la chica tiene 16 años", [(9, 22, "tiene 16 años")]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), MATCH)
+def test_match(text: str, expected: list[int]) -> None:
+    assert ages(text) == expected
+
+
+@pytest.mark.parametrize("text", NO_MATCH)
+def test_no_match(text: str) -> None:
+    assert ages(text) == []
+
+
+@pytest.mark.parametrize(("text", "expected"), SPANS)
+def test_original_spans(text: str, expected: list[tuple[int, int, str]]) -> None:
+    got = []
+    for e in extract(Views(text), "title", CTX):
+        assert e.span is not None and e.span.field == "title"
+        got.append((e.span.start, e.span.end, e.span.text))
+    assert got == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "disguised"),
+    [
+        ("I'm 19", False),
+        ("19 y/o", False),
+        ("I'm nineteen", True),
+        ("I'm 1 9 yo", True),
+        ("I'm １９", True),
+        ("tengo diecinueve años", True),
+    ],
+)
+def test_disguised(text: str, disguised: bool) -> None:
+    (e,) = extract(Views(text), "body", CTX)
+    assert e.disguised is disguised
+    assert e.kind == "age" and e.value == e.data == 19
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("seventeen", 17), ("twenty-two", 22), ("twenty 2", 22), ("ninety nine", 99),
+        ("treinta y dos", 32), ("diez y siete", 17), ("veintidos", 22),
+        ("двадцать два", 22), ("семнадцать", 17), ("1 9", 19), ("one nine", 19),
+        ("twenty twenty", None), ("banana", None), ("one two three", None),
+    ],
+)
+def test_word_number(text: str, value: int | None) -> None:
+    assert word_number(text) == value
+
+
+def test_country_does_not_matter() -> None:
+    assert [e.value for e in extract(Views("I'm 19"), "body", Context(country="GB"))] == [19]
+
+
+def test_acute_accent_apostrophe_stays_inside_the_word() -> None:
+    assert Views("I´m 19").folded.text in ("I´m 19", "I'm 19")
+
+
+def test_cyrillic_short_i_is_kept() -> None:
+    assert Views("мой ей").folded.text == "мой ей"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=120))
+def test_never_crashes_and_spans_are_original(text: str) -> None:
+    for e in extract(Views(text), "body", CTX):
+        assert e.span is not None
+        assert e.span.text == text[e.span.start : e.span.end]
+        assert isinstance(e.value, int) and 10 <= e.value <= 99
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            ["I'm", "19", "yo", "años", "tengo", "мне", "лет", "nineteen", " ", ", ", "+",
+             "💋", "１", "7", "-", "must be", "age:", "twenty", "two", "y/o", "\n"]
+        ),
+        max_size=12,
+    ).map("".join)
+)
+def test_ad_like_fragments(text: str) -> None:
+    for e in extract(Views(text), "body", CTX):
+        assert e.span is not None and e.span.text == text[e.span.start : e.span.end]

@@ -1,0 +1,255 @@
+"""Prices: match / no-match tables, currencies by country, exact spans, a never-crash property."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from redflags.extract import Context
+from redflags.extract.prices import currency_for, extract
+from redflags.normalize import Views
+
+
+def prices(text: str, country: str = "US") -> list[str]:
+    return [str(e.value) for e in extract(Views(text), "body", Context(country=country))]
+
+
+# text, ad country, expected "amount:currency:per" values in order
+MATCH: list[tuple[str, str, list[str]]] = [
+    # currency symbols and codes
+    ("$80/hr", "US", ["80:USD:hour"]),
+    ("80$ hh", "US", ["80:USD:half_hour"]),
+    ("$ 80", "US", ["80:USD:"]),
+    ("£120 per hour", "GB", ["120:GBP:hour"]),
+    ("£120 per hour", "US", ["120:GBP:hour"]),
+    ("120 GBP", "GB", ["120:GBP:"]),
+    ("120 quid an hour", "GB", ["120:GBP:hour"]),
+    ("€90", "ES", ["90:EUR:"]),
+    ("100€ la hora", "ES", ["100:EUR:hour"]),
+    ("€ 150 la hora", "ES", ["150:EUR:hour"]),
+    ("150 euros la hora", "ES", ["150:EUR:hour"]),
+    ("40 dollars", "US", ["40:USD:"]),
+    ("80 bucks", "US", ["80:USD:"]),
+    ("80 usd", "MX", ["80:USD:"]),
+    ("US$ 80", "MX", ["80:USD:"]),
+    ("$500 la hora", "MX", ["500:MXN:hour"]),
+    ("100 pesos", "CO", ["100:COP:"]),
+    ("$200 CAD overnight", "CA", ["200:CAD:night"]),
+    ("$150/hr", "CA", ["150:CAD:hour"]),
+    ("3000 руб/час", "RU", ["3000:RUB:hour"]),
+    ("3000р/час, ночь 15000", "RU", ["3000:RUB:hour", "15000:RUB:night"]),
+    ("500 рублей", "RU", ["500:RUB:"]),
+    ("3 тыс руб", "RU", ["3000:RUB:"]),
+    ("$1.5k", "US", ["1500:USD:"]),
+    ("$15,000 obo", "US", ["15000:USD:"]),
+    ("1.500€", "ES", ["1500:EUR:"]),
+    ("$9.99 each", "US", ["9.99:USD:unit"]),
+    ("$3 per cupcake", "US", ["3:USD:unit"]),
+    ("$5/lb", "US", ["5:USD:unit"]),
+    ("Price: $100", "US", ["100:USD:"]),
+    # euphemisms take the ad's currency
+    ("100 roses", "US", ["100:USD:"]),
+    ("100 roses", "GB", ["100:GBP:"]),
+    ("100 🌹", "US", ["100:USD:"]),
+    ("🌹 150", "US", ["150:USD:"]),
+    ("🌹🌹 200 hh", "US", ["200:USD:half_hour"]),
+    ("100 roses/hr", "GB", ["100:GBP:hour"]),
+    ("donation 200", "US", ["200:USD:"]),
+    ("donation: $200/hr", "US", ["200:USD:hour"]),
+    ("200 donation", "US", ["200:USD:"]),
+    ("roses: 150", "US", ["150:USD:"]),
+    ("150 rosas la hora", "MX", ["150:MXN:hour"]),
+    ("precio 100", "ES", ["100:EUR:"]),
+    # bare amounts with a rate unit
+    ("150 hour", "US", ["150:USD:hour"]),
+    ("qv 60", "US", ["60:USD:session"]),
+    ("qv60", "US", ["60:USD:session"]),
+    ("60qv", "US", ["60:USD:session"]),
+    ("hh80", "US", ["80:USD:half_hour"]),
+    ("100hh", "US", ["100:USD:half_hour"]),
+    ("h150", "US", ["150:USD:hour"]),
+    ("hh 120 h 200", "US", ["120:USD:half_hour", "200:USD:hour"]),
+    ("120 hh 200 h", "US", ["120:USD:half_hour", "200:USD:hour"]),
+    ("qv 60 hh 100 h 150", "US", ["60:USD:session", "100:USD:half_hour", "150:USD:hour"]),
+    ("Rates: 100 hh | 150 h | 250 2h", "US",
+     ["100:USD:half_hour", "150:USD:hour", "250:USD:session"]),
+    ("1h 150 2h 250", "US", ["150:USD:hour", "250:USD:session"]),
+    ("150 1h 250 2h", "US", ["150:USD:hour", "250:USD:session"]),
+    ("150/hr 250/2hr", "US", ["150:USD:hour", "250:USD:session"]),
+    ("hh $80, hr $150", "US", ["80:USD:half_hour", "150:USD:hour"]),
+    ("$100 hh $160 hr", "US", ["100:USD:half_hour", "160:USD:hour"]),
+    ("100$ 30min", "US", ["100:USD:half_hour"]),
+    ("200 for the night", "US", ["200:USD:night"]),
+    ("$200 for the night", "US", ["200:USD:night"]),
+    ("overnight 1000", "US", ["1000:USD:night"]),
+    ("overnight: $1000", "US", ["1000:USD:night"]),
+    ("all night 800", "US", ["800:USD:night"]),
+    ("1 hr - 180", "US", ["180:USD:hour"]),
+    ("30 min 100", "US", ["100:USD:half_hour"]),
+    ("100 for 30 min", "US", ["100:USD:half_hour"]),
+    ("half hour 120", "US", ["120:USD:half_hour"]),
+    ("100 per half hour", "US", ["100:USD:half_hour"]),
+    ("1/2 hr 80", "US", ["80:USD:half_hour"]),
+    ("½ hr 80", "US", ["80:USD:half_hour"]),
+    ("15 min 40", "US", ["40:USD:session"]),
+    ("quick visit 60", "US", ["60:USD:session"]),
+    ("60 for qv", "US", ["60:USD:session"]),
+    ("1.5 hr 250", "US", ["250:USD:session"]),
+    ("2 hrs 300", "US", ["300:USD:session"]),
+    ("90 min 250", "US", ["250:USD:session"]),
+    ("media hora 300", "MX", ["300:MXN:half_hour"]),
+    ("1 hora 500", "MX", ["500:MXN:hour"]),
+    ("50 dólares la media hora", "US", ["50:USD:half_hour"]),
+    ("ночь 15000", "RU", ["15000:RUB:night"]),
+    ("Rate 200/hr", "US", ["200:USD:hour"]),
+    ("$20/hr job", "US", ["20:USD:hour"]),
+    ("fullwidth ＄８０/hr", "US", ["80:USD:hour"]),
+    ("Incall 150 outcall 250", "US", ["150:USD:", "250:USD:"]),
+    ("qv/60 hh/100 h/160", "US", ["60:USD:session", "100:USD:half_hour", "160:USD:hour"]),
+    ("120 for half an hour", "US", ["120:USD:half_hour"]),
+    ("half an hour 120", "US", ["120:USD:half_hour"]),
+    ("available 24/7 100 roses", "US", ["100:USD:"]),
+    ("30min 120 | 1hr 200 | overnight 1500", "US",
+     ["120:USD:half_hour", "200:USD:hour", "1500:USD:night"]),
+    ("Donations: 200 hh, 300 h", "US", ["200:USD:half_hour", "300:USD:hour"]),
+    ("Tarifa: 60€ 30 min, 100€ 1 hora", "ES", ["60:EUR:half_hour", "100:EUR:hour"]),
+    ("Цена 5000 за час", "RU", ["5000:RUB:hour"]),
+    ("Час 3000, два часа 5500, ночь 12000", "RU",
+     ["3000:RUB:hour", "5500:RUB:session", "12000:RUB:night"]),
+    ("Tickets $45 each or 2 for $80", "US", ["45:USD:unit", "80:USD:"]),
+    ("Apartment for rent $1,200/month, 900 sq ft", "US", ["1200:USD:unit"]),
+    ("Hiring cashiers $15 an hour, 40 hours a week", "US", ["15:USD:hour"]),
+    ("Selling my 2015 Honda Civic, 98,000 miles. Asking $8,500 OBO. Call 713 555 0142", "US",
+     ["8500:USD:"]),
+    ("Sweet 22yo, 24/7. Call 305-555-0123. hh 120 h 200 qv 80", "US",
+     ["120:USD:half_hour", "200:USD:hour", "80:USD:session"]),
+]
+
+NO_MATCH: list[str] = [
+    "call 305-555-0123",
+    "call (305) 555 0123 anytime",
+    "text 305.555.0123",
+    "I'm 22yo",
+    "22 y/o",
+    "age 25",
+    "2015 Honda Civic",
+    "Miami, FL 33101",
+    "24/7",
+    "available 24/7",
+    "open 24 hours",
+    "call me 24 hrs",
+    "24 hour service",
+    "48 hour notice",
+    "available 10:30 tonight",
+    "Available 10am-10pm",
+    "22h",
+    "5 min away",
+    "30 min session",
+    "I'm 5'4 120lbs",
+    "I'm 120 pounds",
+    "size 10",
+    "We're 2 girls",
+    "2 girls 300",
+    "Room 205",
+    "I-95 exit 22",
+    "open 7 days",
+    "100% real",
+    "top 10",
+    "5 roses tattoo",
+    "1 hr",
+    "1/2",
+    "19th street",
+    "hh 19",
+    "night 50 guys",
+    "Open 9am-5pm Mon-Fri, 10-2 Sat",
+    "Call me at (702) 555-0199 ext 22",
+    "Call 1-800-555-0100",
+    "Dinner date 500",
+    "5'6 135 lbs 36C",
+    "Room 305, 3rd floor",
+    "Zip 90210",
+    "4 roses",
+    "55 55 55 55",
+    "",
+]
+
+# text -> (start, end, span text) in original offsets
+SPANS: list[tuple[str, list[tuple[int, int, str]]]] = [
+    ("Rates: hh 120 h 200", [(7, 13, "hh 120"), (14, 19, "h 200")]),
+    ("only $80/hr!!", [(5, 11, "$80/hr")]),
+    ("100 🌹 for 1 hr", [(0, 14, "100 🌹 for 1 hr")]),
+    ("donation:  200", [(0, 14, "donation:  200")]),
+    ("＄８０ hh", [(0, 6, "＄８０ hh")]),
+    ("3000 руб/час", [(0, 12, "3000 руб/час")]),
+]
+
+
+@pytest.mark.parametrize(("text", "country", "expected"), MATCH)
+def test_match(text: str, country: str, expected: list[str]) -> None:
+    assert prices(text, country) == expected
+
+
+@pytest.mark.parametrize("text", NO_MATCH)
+def test_no_match(text: str) -> None:
+    assert prices(text) == []
+
+
+@pytest.mark.parametrize(("text", "expected"), SPANS)
+def test_original_spans(text: str, expected: list[tuple[int, int, str]]) -> None:
+    got = []
+    for e in extract(Views(text), "body", Context()):
+        assert e.span is not None
+        got.append((e.span.start, e.span.end, e.span.text))
+    assert got == expected
+
+
+def test_data_shape() -> None:
+    (a, b) = extract(Views("$80/hr, $9.50 each"), "body", Context())
+    assert a.kind == "price" and a.data == {"amount": 80, "currency": "USD", "per": "hour"}
+    assert isinstance(a.data["amount"], int)
+    assert b.data == {"amount": 9.5, "currency": "USD", "per": "unit"}
+    assert not a.disguised
+    (c,) = extract(Views("$15,000 obo"), "body", Context())
+    assert c.data["per"] is None and c.value == "15000:USD:"
+
+
+def test_disguised_digits() -> None:
+    (e,) = extract(Views("＄８０/hr"), "body", Context())
+    assert e.disguised
+    assert e.data["amount"] == 80
+
+
+@pytest.mark.parametrize(
+    ("country", "token", "code"),
+    [("US", "$", "USD"), ("CA", "$", "CAD"), ("MX", "$", "MXN"), ("GB", "$", "USD"),
+     ("GB", "", "GBP"), ("ES", "", "EUR"), ("RU", "", "RUB"), ("XX", "", "USD"),
+     ("AR", "pesos", "ARS"), ("US", "pesos", "MXN"), ("uk", "", "GBP")],
+)
+def test_currency_for(country: str, token: str, code: str) -> None:
+    assert currency_for(country, token) == code
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=120))
+def test_never_crashes_and_spans_are_original(text: str) -> None:
+    for e in extract(Views(text), "body", Context()):
+        assert e.span is not None
+        assert e.span.text == text[e.span.start : e.span.end]
+        assert e.data["amount"] > 0
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            ["$", "80", "120", "/", "hr", "hh", " ", "qv", "£", "€", "roses", "🌹", "-", "1",
+             "2", "30 min", "per", "night", "руб", "час", ",", ".", "k", "donation", "\n"]
+        ),
+        max_size=14,
+    ).map("".join)
+)
+def test_price_like_fragments(text: str) -> None:
+    for e in extract(Views(text), "body", Context(country="GB")):
+        assert e.span is not None and e.span.text == text[e.span.start : e.span.end]
+        assert str(e.value).startswith(f"{e.data['amount']}:{e.data['currency']}:")
