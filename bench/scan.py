@@ -55,19 +55,27 @@ def child_matcher(path: str, limit: int) -> dict[str, float]:
             if i >= limit:
                 break
             ad = orjson.loads(line)
-            texts.append((f"{ad.get('title', '')}\n{ad.get('body', '')}", ad.get("country") or "US"))
+            texts.append(
+                (f"{ad.get('title', '')}\n{ad.get('body', '')}", ad.get("country") or "US")
+            )
     t0 = time.perf_counter()
     found = 0
     for text, region in texts:
         found += sum(1 for _ in phonenumbers.PhoneNumberMatcher(text, region))
     elapsed = time.perf_counter() - t0
-    return {"ads": len(texts), "seconds": elapsed, "ads_per_s": len(texts) / elapsed,
-            "rss_mb": _peak_rss_mb(), "found": found}
+    return {
+        "ads": len(texts),
+        "seconds": elapsed,
+        "ads_per_s": len(texts) / elapsed,
+        "rss_mb": _peak_rss_mb(),
+        "found": found,
+    }
 
 
 def _run_child(*args: str) -> dict[str, float]:
-    out = subprocess.run([sys.executable, str(HERE), "--child", *args], check=True,
-                         capture_output=True, text=True)
+    out = subprocess.run(
+        [sys.executable, str(HERE), "--child", *args], check=True, capture_output=True, text=True
+    )
     result: dict[str, float] = json.loads(out.stdout.strip().splitlines()[-1])
     return result
 
@@ -95,8 +103,10 @@ def main(argv: list[str] | None = None) -> int:
         write_corpus(args.ads, args.seed, corpus)
         gen = time.perf_counter() - t0
         mean_chars = _mean_chars(corpus)
-        print(f"corpus: {args.ads:,} synthetic ads (seed {args.seed}), generated in {gen:.1f} s; "
-              f"mean title+body {mean_chars:.0f} chars; {os.cpu_count()} cores\n")
+        print(
+            f"corpus: {args.ads:,} synthetic ads (seed {args.seed}), generated in {gen:.1f} s; "
+            f"mean title+body {mean_chars:.0f} chars; {os.cpu_count()} cores\n"
+        )
         rows = []
         base = _run_child("matcher", str(corpus), str(args.ads))
         rows.append(("phonenumbers.PhoneNumberMatcher only", 1, base))
@@ -104,14 +114,20 @@ def main(argv: list[str] | None = None) -> int:
         rows.append(("redflags scan (full screening)", 1, one))
         two = _run_child("scan", str(corpus), "2", str(args.ads))
         rows.append(("redflags scan (full screening)", 2, two))
-        print(f"{'what':42} {'workers':>7} {'ads':>9} {'seconds':>8} {'ads/s':>9} "
-              f"{'ads/s/core':>10} {'peak RSS MB':>11}")
+        print(
+            f"{'what':42} {'workers':>7} {'ads':>9} {'seconds':>8} {'ads/s':>9} "
+            f"{'ads/s/core':>10} {'peak RSS MB':>11}"
+        )
         for name, w, r in rows:
-            print(f"{name:42} {w:>7} {int(r['ads']):>9,} {r['seconds']:>8.1f} "
-                  f"{r['ads_per_s']:>9,.0f} {r['ads_per_s'] / w:>10,.0f} {r['rss_mb']:>11.0f}")
-        print(f"\nfull screening vs matcher alone (1 core): "
-              f"{one['ads_per_s'] / base['ads_per_s']:.2f}x; "
-              f"2 workers vs 1: {two['ads_per_s'] / one['ads_per_s']:.2f}x")
+            print(
+                f"{name:42} {w:>7} {int(r['ads']):>9,} {r['seconds']:>8.1f} "
+                f"{r['ads_per_s']:>9,.0f} {r['ads_per_s'] / w:>10,.0f} {r['rss_mb']:>11.0f}"
+            )
+        print(
+            f"\nfull screening vs matcher alone (1 core): "
+            f"{one['ads_per_s'] / base['ads_per_s']:.2f}x; "
+            f"2 workers vs 1: {two['ads_per_s'] / one['ads_per_s']:.2f}x"
+        )
         print("\nmemory as the corpus grows (1 worker, streaming):")
         print(f"{'ads':>9} {'peak RSS MB':>11}")
         for n in (args.ads // 4, args.ads // 2, args.ads):

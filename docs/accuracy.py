@@ -65,15 +65,19 @@ class PR:
         return self.tp / (self.tp + self.fn) if self.tp + self.fn else float("nan")
 
     def row(self, name: str) -> str:
-        return (f"| {name} | {self.precision:.3f} | {self.recall:.3f} | {self.tp} | {self.fp} "
-                f"| {self.fn} |")
+        return (
+            f"| {name} | {self.precision:.3f} | {self.recall:.3f} | {self.tp} | {self.fp} "
+            f"| {self.fn} |"
+        )
 
 
 def evaluate(ads: int, seed: int, workers: int) -> tuple[str, dict[str, float]]:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "corpus.jsonl"
         ads_path, truth_path = write_corpus(ads, seed, path)
-        truth = {t["id"]: t for t in (orjson.loads(x) for x in truth_path.read_bytes().splitlines())}
+        truth = {
+            t["id"]: t for t in (orjson.loads(x) for x in truth_path.read_bytes().splitlines())
+        }
         t0 = time.perf_counter()
         results: dict[str, dict[str, Any]] = {}
         for o in screen_records(iter_records(str(ads_path)), workers):
@@ -94,16 +98,20 @@ def evaluate(ads: int, seed: int, workers: int) -> tuple[str, dict[str, float]]:
     for ad_id, t in truth.items():
         a = results[ad_id]
         for k in ENTITY_KINDS:
-            entity[k].add((_key(k, v) for v in a["entities"][k]),
-                          (_key(k, v) for v in t["entities"].get(k, [])))
+            entity[k].add(
+                (_key(k, v) for v in a["entities"][k]),
+                (_key(k, v) for v in t["entities"].get(k, [])),
+            )
         found_ids = {f["id"] for f in a["indicators"]}
         for ind in set(t["indicators"]) | found_ids:
             indicator.setdefault(ind, PR()).add(
-                [ad_id] if ind in found_ids else [], [ad_id] if ind in t["indicators"] else [])
+                [ad_id] if ind in found_ids else [], [ad_id] if ind in t["indicators"] else []
+            )
         found_cats = {f["category"] for f in a["indicators"]}
         for cat in set(t["categories"]) | found_cats:
             category.setdefault(cat, PR()).add(
-                [ad_id] if cat in found_cats else [], [ad_id] if cat in t["categories"] else [])
+                [ad_id] if cat in found_cats else [], [ad_id] if cat in t["categories"] else []
+            )
         is_flag = a["action"] != "allow"
         kinds[t["kind"]] += 1
         flagged[t["kind"]] += is_flag
@@ -112,9 +120,13 @@ def evaluate(ads: int, seed: int, workers: int) -> tuple[str, dict[str, float]]:
             minors += 1
             minors_critical += a["level"] == "critical"
         disguised_phone.add(
-            [p for p in a["entities"]["phones"]
-             if "obfuscation.phone" in found_ids and p in t["disguised"].get("phones", [])],
-            t["disguised"].get("phones", []))
+            [
+                p
+                for p in a["entities"]["phones"]
+                if "obfuscation.phone" in found_ids and p in t["disguised"].get("phones", [])
+            ],
+            t["disguised"].get("phones", []),
+        )
 
     lines = [
         "# Screening accuracy on synthetic ground truth",

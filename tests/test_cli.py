@@ -19,9 +19,12 @@ def _redflags() -> list[str]:
     return [exe] if exe else [sys.executable, "-m", "redflags.cli"]
 
 
-def _run(args: list[str], cwd: Path, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
-    return subprocess.run(_redflags() + args, cwd=cwd, input=stdin, capture_output=True,
-                          timeout=300, check=False)
+def _run(
+    args: list[str], cwd: Path, stdin: bytes | None = None
+) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run(
+        _redflags() + args, cwd=cwd, input=stdin, capture_output=True, timeout=300, check=False
+    )
 
 
 def _write_input(path: Path) -> None:
@@ -30,8 +33,14 @@ def _write_input(path: Path) -> None:
         "{not json",
         json.dumps({"body": "no id here"}),
         "",
-        json.dumps({"id": "ok-2", "title": "Roses for sale", "body": "florist, 12 roses $40",
-                    "category": "for sale"}),
+        json.dumps(
+            {
+                "id": "ok-2",
+                "title": "Roses for sale",
+                "body": "florist, 12 roses $40",
+                "category": "for sale",
+            }
+        ),
         json.dumps({"id": "bad-type", "body": 5}),
         json.dumps({"id": "huge", "body": "x" * 25_000}),
         json.dumps([1, 2, 3]),
@@ -63,8 +72,10 @@ def test_scan_reports_malformed_lines_and_keeps_every_valid_ad(tmp_path: Path) -
 
 
 def test_scan_stdin_to_stdout_in_order(tmp_path: Path) -> None:
-    ads = [{"id": f"a{i}", "body": "hello world" if i % 2 else "escort incall young 80/hr"}
-           for i in range(600)]
+    ads = [
+        {"id": f"a{i}", "body": "hello world" if i % 2 else "escort incall young 80/hr"}
+        for i in range(600)
+    ]
     data = "".join(json.dumps(a) + "\n" for a in ads).encode()
     proc = _run(["scan", "-", "--workers", "2"], tmp_path, stdin=data)
     assert proc.returncode == 0, proc.stderr.decode()
@@ -77,10 +88,24 @@ def test_scan_csv_in_parquet_out(tmp_path: Path) -> None:
     with open(src, "w", newline="", encoding="utf-8") as fh:
         w = csv.DictWriter(fh, fieldnames=["id", "title", "body", "country", "poster.account_id"])
         w.writeheader()
-        w.writerow({"id": "c1", "title": "Escort", "body": "new girls, ask for Mia, incall 60/hr",
-                    "country": "US", "poster.account_id": "u-1"})
-        w.writerow({"id": "c2", "title": "Sofa", "body": "for sale, $100 obo", "country": "US",
-                    "poster.account_id": "u-2"})
+        w.writerow(
+            {
+                "id": "c1",
+                "title": "Escort",
+                "body": "new girls, ask for Mia, incall 60/hr",
+                "country": "US",
+                "poster.account_id": "u-1",
+            }
+        )
+        w.writerow(
+            {
+                "id": "c2",
+                "title": "Sofa",
+                "body": "for sale, $100 obo",
+                "country": "US",
+                "poster.account_id": "u-2",
+            }
+        )
     proc = _run(["scan", str(src), "-o", "out.parquet", "--workers", "1"], tmp_path)
     assert proc.returncode == 0, proc.stderr.decode()
     table = pq.read_table(tmp_path / "out.parquet").to_pylist()

@@ -151,13 +151,17 @@ def run_scan(
                 else:
                     msg = o.payload.decode()
                     if stats.bad <= _ECHO_ERRORS:
-                        err.print(f"[red]line {o.line} of {o.source}[/red]: {msg}", markup=True,
-                                  highlight=False)
+                        err.print(
+                            f"[red]line {o.line} of {o.source}[/red]: {msg}",
+                            markup=True,
+                            highlight=False,
+                        )
                     if err_path is not None:
                         if err_fh is None:
                             err_fh = open(err_path, "wb")  # noqa: SIM115 - closed below
-                        err_fh.write(orjson.dumps({"source": o.source, "line": o.line,
-                                                   "error": msg}) + b"\n")
+                        err_fh.write(
+                            orjson.dumps({"source": o.source, "line": o.line, "error": msg}) + b"\n"
+                        )
                 progress.advance(task, o.raw_size if unit == "bytes" else 1)
     finally:
         writer.close()
@@ -173,9 +177,17 @@ def run_scan(
 @app.command()
 def scan(
     ads: Annotated[list[str], typer.Argument(help="ad files (JSONL, CSV, Parquet) or - for stdin")],
-    output: Annotated[str, typer.Option("-o", "--output", help="assessments (.jsonl/.parquet, - = stdout)")] = "-",
-    errors: Annotated[str | None, typer.Option("--errors", help="where malformed lines go (default OUT.errors.jsonl)")] = None,
-    fmt: Annotated[str | None, typer.Option("--format", help="input format: jsonl, csv, parquet (default: by extension)")] = None,
+    output: Annotated[
+        str, typer.Option("-o", "--output", help="assessments (.jsonl/.parquet, - = stdout)")
+    ] = "-",
+    errors: Annotated[
+        str | None,
+        typer.Option("--errors", help="where malformed lines go (default OUT.errors.jsonl)"),
+    ] = None,
+    fmt: Annotated[
+        str | None,
+        typer.Option("--format", help="input format: jsonl, csv, parquet (default: by extension)"),
+    ] = None,
     workers: Annotated[int, typer.Option("--workers", "-w", help="processes; 0 = all cores")] = 0,
 ) -> None:
     """Screen ads and write one Assessment per ad, in input order."""
@@ -193,7 +205,9 @@ def scan(
 def synth(
     ads: Annotated[int, typer.Option("--ads", "-n", help="number of ads")] = 1000,
     seed: Annotated[int, typer.Option("--seed", "-s", help="random seed")] = 7,
-    output: Annotated[Path, typer.Option("-o", "--output", help="ads file (.jsonl); truth goes beside it")] = Path("synthetic.jsonl"),
+    output: Annotated[
+        Path, typer.Option("-o", "--output", help="ads file (.jsonl); truth goes beside it")
+    ] = Path("synthetic.jsonl"),
 ) -> None:
     """Generate a synthetic, non-explicit corpus with planted networks and ground truth."""
     from redflags.synth import write_corpus
@@ -215,7 +229,9 @@ def _demo_corpus() -> tuple[Path, Path]:
 
 @app.command()
 def demo(
-    out_dir: Annotated[Path, typer.Option("--out", help="where to write the demo outputs")] = Path("redflags-demo"),
+    out_dir: Annotated[Path, typer.Option("--out", help="where to write the demo outputs")] = Path(
+        "redflags-demo"
+    ),
     workers: Annotated[int, typer.Option("--workers", "-w", help="processes; 0 = all cores")] = 0,
 ) -> None:
     """Screen the bundled synthetic corpus and write an HTML report."""
@@ -246,8 +262,9 @@ def demo(
     err.print(f"\nassessments: {out}\n[bold]report:[/bold] {report.resolve()}")
 
 
-def _explain_demo(stats: ScanStats, assessments: list[dict[str, Any]],
-                  truth: list[dict[str, Any]]) -> None:
+def _explain_demo(
+    stats: ScanStats, assessments: list[dict[str, Any]], truth: list[dict[str, Any]]
+) -> None:
     flagged = {a["id"] for a in assessments if a["action"] != "allow"}
     critical = sum(1 for a in assessments if a["level"] == "critical")
     err.print(

@@ -112,8 +112,9 @@ def detect_format(path: str, explicit: str | None = None) -> str:
     return "jsonl"
 
 
-def iter_records(path: str, fmt: str | None = None, stdin: IO[bytes] | None = None
-                 ) -> Iterator[Record]:
+def iter_records(
+    path: str, fmt: str | None = None, stdin: IO[bytes] | None = None
+) -> Iterator[Record]:
     """Yield raw records with line numbers; blank lines are skipped, not counted as errors."""
     kind = detect_format(path, fmt)
     source = "<stdin>" if path == "-" else path
@@ -142,7 +143,7 @@ def _iter_csv(fh: IO[bytes], source: str) -> Iterator[Record]:
     for row in reader:
         obj: dict[str, Any] = {k: v for k, v in row.items() if k is not None and v != ""}
         if None in row:
-            obj["_extra_columns"] = row[None]  # type: ignore[index]
+            obj["_extra_columns"] = row[None]
         images = obj.get("images")
         if isinstance(images, str):
             obj["images"] = [p for p in images.split(";") if p]
@@ -180,9 +181,7 @@ class AssessmentWriter:
         self._rows: list[dict[str, Any]] = []
         self._pq_writer: Any = None
         if self.kind == "jsonl":
-            self._fh: IO[bytes] = (
-                (stdout or sys.stdout.buffer) if path == "-" else open(path, "wb")
-            )
+            self._fh: IO[bytes] = (stdout or sys.stdout.buffer) if path == "-" else open(path, "wb")
 
     def write(self, line: bytes) -> None:
         """Write one assessment already serialised as a JSON line (without newline)."""
@@ -201,8 +200,15 @@ class AssessmentWriter:
         if not self._rows:
             return
         cols: dict[str, list[Any]] = {
-            "id": [], "risk": [], "level": [], "action": [], "commerce": [], "model": [],
-            "indicators": [], "entities": [], "explanation": [],
+            "id": [],
+            "risk": [],
+            "level": [],
+            "action": [],
+            "commerce": [],
+            "model": [],
+            "indicators": [],
+            "entities": [],
+            "explanation": [],
         }
         for r in self._rows:
             for k in ("id", "risk", "level", "action", "commerce", "model"):
@@ -243,8 +249,18 @@ def dump(obj: Any) -> bytes:
 
 def ad_to_json(ad: Ad) -> dict[str, Any]:
     out: dict[str, Any] = {"id": ad.id}
-    for name in ("site", "posted_at", "title", "body", "city", "region", "country", "phone",
-                 "email", "category"):
+    for name in (
+        "site",
+        "posted_at",
+        "title",
+        "body",
+        "city",
+        "region",
+        "country",
+        "phone",
+        "email",
+        "category",
+    ):
         v = getattr(ad, name)
         if v:
             out[name] = v

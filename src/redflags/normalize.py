@@ -460,8 +460,9 @@ _LETTER_GROUP = re.compile(
 
 #: A phone-shaped sequence of 2-4 character groups where every group has a real digit
 #: ("2OZ S5s O146"): the letters in it are digits even when a group has only one real digit.
+_PHONE_GROUP = rf"[0-9{_LD_CLASS}]{{2,4}}"
 _PHONE_SHAPE = re.compile(
-    rf"(?<![A-Za-z0-9])[0-9{_LD_CLASS}]{{2,4}}(?:[-. ][0-9{_LD_CLASS}]{{2,4}}){{2,3}}(?![A-Za-z0-9])"
+    rf"(?<![A-Za-z0-9]){_PHONE_GROUP}(?:[-. ]{_PHONE_GROUP}){{2,3}}(?![A-Za-z0-9])"
 )
 
 

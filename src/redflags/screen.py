@@ -108,8 +108,12 @@ def _commerce(
             hinted.add(h.target)
     z += min(sum(pos.values()) + _COMMERCE_HINT_WEIGHT * len(hinted), _COMMERCE_TERM_CAP)
     z -= min(sum(neg.values()), _COMMERCE_TERM_CAP)
-    if any(e.kind == "price" and isinstance(e.data, dict) and e.data.get("per") in
-           ("hour", "half_hour", "session", "night") for e in entities):
+    if any(
+        e.kind == "price"
+        and isinstance(e.data, dict)
+        and e.data.get("per") in ("hour", "half_hour", "session", "night")
+        for e in entities
+    ):
         z += model.hourly_price
     return 1.0 / (1.0 + math.exp(-z))
 
@@ -151,8 +155,14 @@ def _findings(
     for ind in cat.indicators:  # catalog order keeps output deterministic
         if ind.id not in matched:
             continue
-        spans = sorted(evidence.get(ind.id, []), key=lambda s: (TEXT_FIELDS.index(s.field)
-                       if s.field in TEXT_FIELDS else 99, s.start, s.end))
+        spans = sorted(
+            evidence.get(ind.id, []),
+            key=lambda s: (
+                TEXT_FIELDS.index(s.field) if s.field in TEXT_FIELDS else 99,
+                s.start,
+                s.end,
+            ),
+        )
         out.append(
             Finding(
                 indicator=ind.id,

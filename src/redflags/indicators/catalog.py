@@ -40,7 +40,16 @@ __all__ = [
 ]
 
 CATEGORIES = frozenset(
-    {"youth", "third_party", "movement", "restriction", "payment", "obfuscation", "price", "network"}
+    {
+        "youth",
+        "third_party",
+        "movement",
+        "restriction",
+        "payment",
+        "obfuscation",
+        "price",
+        "network",
+    }
 )
 
 #: Indicator functions the engine knows (see :mod:`redflags.indicators.functions`).
@@ -214,7 +223,9 @@ def _parse(data: Mapping[str, Any]) -> Catalog:
             raise CatalogError(f"{where}: duplicate id")
         seen.add(ind_id)
         if category not in CATEGORIES:
-            raise CatalogError(f"{where}: unknown category {category!r}; one of {sorted(CATEGORIES)}")
+            raise CatalogError(
+                f"{where}: unknown category {category!r}; one of {sorted(CATEGORIES)}"
+            )
         if not ind_id.startswith(category + "."):
             raise CatalogError(f"{where}: id must start with its category, '{category}.'")
         weight = _require(entry, "weight", float, where)
@@ -225,7 +236,9 @@ def _parse(data: Mapping[str, Any]) -> Catalog:
             raise CatalogError(f"{where}: source {source_key!r} is not in the catalog's sources")
         function = entry.get("function")
         if function is not None and function not in FUNCTIONS:
-            raise CatalogError(f"{where}: unknown function {function!r}; one of {sorted(FUNCTIONS)}")
+            raise CatalogError(
+                f"{where}: unknown function {function!r}; one of {sorted(FUNCTIONS)}"
+            )
         raw_terms = entry.get("terms", {})
         if function is None and not raw_terms:
             raise CatalogError(f"{where}: needs terms or a function")
@@ -282,7 +295,9 @@ def load_catalog(path: Path | None = None) -> Catalog:
     """Load and validate a catalog file (the bundled one when ``path`` is None)."""
     try:
         if path is None:
-            text = resources.files("redflags.indicators").joinpath("catalog.json").read_text("utf-8")
+            text = (
+                resources.files("redflags.indicators").joinpath("catalog.json").read_text("utf-8")
+            )
         else:
             text = Path(path).read_text("utf-8")
         data = json.loads(text)
