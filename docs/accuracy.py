@@ -38,7 +38,9 @@ def _key(kind: str, v: Any) -> Any:
     if kind == "crypto":
         return (v["chain"], v["address"])
     if kind == "prices":
-        return (float(v["amount"]), v["currency"], v.get("per"))
+        # a one-off amount ("$40 bouquet") is "unit" in the ground truth and null from the
+        # extractor: both mean "not a time rate", so they compare equal
+        return (float(v["amount"]), v["currency"], v.get("per") or "unit")
     if kind == "emails":
         return str(v).lower()
     return v

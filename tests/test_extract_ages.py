@@ -19,6 +19,12 @@ def ages(text: str) -> list[int]:
 
 # text -> the ages stated in it
 MATCH: list[tuple[str, list[int]]] = [
+    # "Name, NN" / "Name (NN)": the commonest way ads state an age
+    ("Hey guys I'm Candy, 23, sweet and petite 5'2 110lbs 34B", [23]),
+    ("I'm Nina, 17\nSpecials $185 hh", [17]),
+    ("Meet Olga (22)\nIn London for a few days", [22]),
+    ("Ruby here, 27, independent and easygoing", [27]),
+    ("Paola, 21 and sweet", [21]),
     # English, digits
     ("22yo", [22]),
     ("sweet 22 y/o latina", [22]),
@@ -225,8 +231,13 @@ NO_MATCH: list[str] = [
     "Available for 19 hours",
     # a bare number is never an age; nor is a future one
     "Sweet girl, 19, new in town",
-    "Hey guys I'm Candy, 23, sweet and petite 5'2 110lbs 34B",
     "Turning 18 soon",
+    # "Name, NN" needs a capitalised name that is not a place, a date or a thing
+    "Miami, 33 roses for you",
+    "Open Monday, 10.",
+    "Sale ends March, 22!",
+    "Room 5, 22 people max",
+    "Rates, 80",
     "she's hot 17",
     "chica 18",
 ]

@@ -24,7 +24,7 @@ Rejected on purpose, because they are admission rules, ranges or other quantitie
 ``disguised`` is true when the number was not written as plain ASCII digits (number words, "1 9",
 fullwidth or keycap digits).  The span covers the whole expression, from cue to marker.
 
->>> from redflags.normalize import Views
+>>> from redflags.normalize import Normalized, Views
 >>> from redflags.extract import Context
 >>> [(e.value, e.span.text, e.disguised)
 ...  for e in extract(Views("Hi I'm nineteen :)"), "body", Context())]
@@ -42,7 +42,7 @@ import ahocorasick
 
 from redflags.extract import Context, span_of
 from redflags.model import Entity
-from redflags.normalize import Views
+from redflags.normalize import Normalized, Views
 
 __all__ = ["MAX_AGE", "MIN_AGE", "extract", "word_number"]
 
@@ -329,7 +329,7 @@ _CUE_PHRASES: dict[str, dict[str, list[str]]] = {
         "es": [
             w + d
             for w in (
-                "chica chiquita chamaca chava nena nenita nina joven jovencita colegiala muchacha "
+                "chica chiquita chamaca chava nena nenita nina ninera joven jovencita colegiala muchacha "
                 "muchachita mujer senorita chico morena morenita rubia rubiecita latina triguena "
                 "flaquita gordita hermosa bonita linda preciosa princesa venezolana colombiana "
                 "mexicana dominicana cubana peruana argentina paraguaya brasilena estudiante "
@@ -385,6 +385,8 @@ _OBJECTS = frozenset(
         "car cars truck vehicle van suv bike motorcycle boat house home roof building business "
         "company shop store dog dogs cat cats puppy horse tree trees wine whisky whiskey scotch "
         "bottle cheese tire tires laptop computer phone tv sofa couch mattress fridge piano "
+        "husky beagle terrier labrador lab poodle retriever shepherd bulldog chihuahua pitbull "
+        "corgi dachshund boxer collie rottweiler spaniel pug tabby siamese persian parakeet "
         "guitar account warranty experience mortgage loan lease plan bond program mission "
         "battery batteries engine motor transmission heater furnace ac unit appliance washer "
         "dryer crib stroller carseat seat table desk chair bed frame printer camera watch ring "
@@ -428,7 +430,7 @@ def _lower(text: str) -> str:
 def extract(v: Views, field: str, ctx: Context) -> list[Entity]:
     """Stated ages in one field's text; see the module docstring for what counts.
 
-    >>> from redflags.normalize import Views
+    >>> from redflags.normalize import Normalized, Views
     >>> [e.value for e in extract(Views("tengo diecisiete añitos, 17 лет"), "body", Context())]
     [17, 17]
     """
@@ -439,7 +441,7 @@ def extract(v: Views, field: str, ctx: Context) -> list[Entity]:
     for num in _numbers(low):
         if not MIN_AGE <= num.value <= MAX_AGE:
             continue
-        found = _check(folded.text, low, num)
+        found = _check(folded.text, low, num, folded)
         if found is not None:
             a, b = found
             span = span_of(v, folded, a, b, field)
@@ -450,7 +452,9 @@ def extract(v: Views, field: str, ctx: Context) -> list[Entity]:
     return out
 
 
-def _check(text: str, low: str, num: _Num) -> tuple[int, int] | None:
+def _check(
+    text: str, low: str, num: _Num, folded: Normalized | None = None
+) -> tuple[int, int] | None:
     """The folded ``(start, end)`` of the age expression around ``num``, or ``None``."""
     start, end, value = num.start, num.end, num.value
     # ---- the marker after the number
@@ -475,18 +479,25 @@ def _check(text: str, low: str, num: _Num) -> tuple[int, int] | None:
         kind = "first"
     if num.lang and num.lang not in (cue_lang, marker_lang):
         return None  # "I'm once again": a number word must share its cue's language
-    if not kind:
-        if not strength:
+    if not kind and not strength:
+        named = _name_cue(text, low, start, end, value, folded)
+        if named is None:
             return None
+        return named, end + (1 if named < start and text[named:start].rstrip().endswith("(")
+                             and low.startswith(")", end) else 0)
+    if not kind:
         if strength == "weak" and not (
             (_list_before(low, start) and _LIST_AFTER.match(low, suffix_end))
             or (marker_lang != "en" and _name_before(text, low, start))
+            or _name_cue(text, low, start, end, value, folded, item_end=False) is not None
         ):
             return None
     elif kind in ("third", "person") and not strength:
         return None  # "tiene 20", "chica 18": only with a year word
     if strength == "weak":
-        if marker_lang == "en" and not _EN_WEAK_OK.match(low, suffix_end):
+        if marker_lang == "en" and not (
+            _EN_WEAK_OK.match(low, suffix_end) or _line_break_at(folded, suffix_end)
+        ):
             return None  # "19 years in business", "12 years of experience"
         if marker_lang != "en" and _AFTER_WEAK_BAD[marker_lang].match(low, suffix_end):
             return None
@@ -553,6 +564,76 @@ def _find_cue(low: str, start: int) -> tuple[str, str, int] | None:
             break
         i = _word_start(low, i - 1)
     return found
+
+
+#: "Nina, 17" / "Meet Olga (22)" / "Ruby here, 27" / "I'm Yuna, 32,": a capitalised name, then
+#: a comma or an opening parenthesis, then the number, then the end of the item.  The commonest
+#: way ads state an age; a missed minor here is a child sex trafficking victim left online.
+_NAME_GAP = re.compile(r"(?P<name>[^\W\d_]{3,15})(?P<here> here| aqui| здесь)?(?P<sep>, ?| ?\( ?)$")
+_NAME_ITEM_END = re.compile(r" ?(?:$|[,.!;|•·~\n)—–]|(?:and|y|и) )")
+_NAME_AGE_RANGE = (12, 69)
+_NOT_NAMES = frozenset(
+    (
+        "january february march april may june july august september october november december "
+        "monday tuesday wednesday thursday friday saturday sunday today tonight tomorrow "
+        "enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre "
+        "diciembre lunes martes miercoles jueves viernes sabado domingo hoy "
+        "room suite apt apartment unit floor building street st avenue ave road rd exit "
+        "route hwy highway number size sizes page step day week year chapter item lot pack "
+        "rates rate price prices specials special hours hour gifts gift roses donation "
+        "deposit from only just call text whatsapp"
+    ).split()
+)
+
+
+def _name_cue(
+    text: str,
+    low: str,
+    start: int,
+    end: int,
+    value: int,
+    folded: Normalized | None,
+    item_end: bool = True,
+) -> int | None:
+    """Folded start of "Name, NN" / "Name (NN)" ending right before ``start``, else None."""
+    if not _NAME_AGE_RANGE[0] <= value <= _NAME_AGE_RANGE[1]:
+        return None
+    m = _NAME_GAP.search(text, max(0, start - 28), start)
+    if m is None:
+        return None
+    name = m.group("name")
+    if not (name[0].isupper() and name[1:].islower()):
+        return None
+    w = name.lower()
+    if w in _NOT_NAMES or w in _OBJECTS or w in _FAMILY or w in _REQ_WORDS:
+        return None
+    if m.start() and (text[m.start() - 1].isalnum()):
+        return None
+    if item_end:
+        if "(" in m.group("sep"):
+            if not low.startswith(")", end):
+                return None
+        elif not (_NAME_ITEM_END.match(low, end) or _line_break_at(folded, end)):
+            return None
+        if _AFTER_CUE_BAD.match(low, end) and not low.startswith(")", end):
+            return None
+    if _places_lookup(name) is not None:
+        return None  # "Miami, 33" is not a person
+    return m.start()
+
+
+def _line_break_at(folded: Normalized | None, pos: int) -> bool:
+    """The folded space at ``pos`` stands for a line break in the posted text."""
+    if folded is None or pos >= len(folded.text) or folded.text[pos] != " ":
+        return False
+    a, b = folded.original_span(pos, pos + 1)
+    return "\n" in folded.original[a:b]
+
+
+def _places_lookup(name: str) -> object:
+    from redflags.extract.places import lookup
+
+    return lookup(name)
 
 
 def _name_before(text: str, low: str, start: int) -> bool:
