@@ -40,6 +40,8 @@ _DEFAULT_CONFIG = ScreenConfig()
 _TEXT_EXTRACTORS = (phones_x, emails_x, handles_x, crypto_x, ages_x, prices_x, places_x)
 _FIELD_EXTRACTORS = {"phone": (phones_x,), "email": (emails_x, handles_x)}
 
+_NOT_INDICATORS = frozenset({"commerce", "commerce_rate", "benign"})
+_TIME_RATES = frozenset({"hour", "half_hour", "session", "night"})
 _P2P_PLATFORMS = frozenset({"cashapp", "venmo", "paypal", "zelle"})
 #: categories whose hits hint at commerce even without sales words (someone else sells)
 _COMMERCE_HINT_CATEGORIES = frozenset({"third_party", "restriction", "price"})
@@ -92,15 +94,24 @@ def screen(
 def _commerce(
     ad: Ad, cat: Catalog, hits: Sequence[tuple[str, Views, TermHit]], entities: Sequence[Entity]
 ) -> float:
-    """Probability-like score that this is a commercial-sex ad (logistic over lexicon hits)."""
+    """Probability-like score that this is a commercial-sex ad (logistic over lexicon hits).
+
+    Price euphemisms ("roses", "donation", "gifts") count only beside a time-rate price
+    ("200 roses/hr", "donation $150 hh"): a florist's "roses $15 a dozen" and a church's
+    "donation $20" stay what they are.
+    """
     model = cat.commerce
     z = model.bias + model.categories.get((ad.category or "").strip().lower(), 0.0)
+    timed = any(
+        e.kind == "price" and isinstance(e.data, dict) and e.data.get("per") in _TIME_RATES
+        for e in entities
+    )
     pos: dict[str, float] = {}
     neg: dict[str, float] = {}
     hinted: set[str] = set()
     for _field, views, h in hits:
         key = views.keys.text[h.start : h.end]
-        if h.target == "commerce":
+        if h.target == "commerce" or (h.target == "commerce_rate" and timed):
             pos[key] = h.weight
         elif h.target == "benign":
             neg[key] = h.weight
@@ -108,12 +119,7 @@ def _commerce(
             hinted.add(h.target)
     z += min(sum(pos.values()) + _COMMERCE_HINT_WEIGHT * len(hinted), _COMMERCE_TERM_CAP)
     z -= min(sum(neg.values()), _COMMERCE_TERM_CAP)
-    if any(
-        e.kind == "price"
-        and isinstance(e.data, dict)
-        and e.data.get("per") in ("hour", "half_hour", "session", "night")
-        for e in entities
-    ):
+    if timed:
         z += model.hourly_price
     return 1.0 / (1.0 + math.exp(-z))
 
@@ -136,7 +142,7 @@ def _findings(
         matched.setdefault(ind_id, []).append(norm)
 
     for field, views, h in hits:
-        if h.target in ("commerce", "benign"):
+        if h.target in _NOT_INDICATORS:
             continue
         a, b = views.keys.original_span(h.start, h.end)
         span = Span(field, a, b, views.original[a:b])

@@ -278,6 +278,8 @@ def _disguised(posted: str, e164: str) -> bool:
     digits = "".join(groups)
     if e164.startswith("+1") and len(e164) == 12:  # NANP: 1 305 555 0123, 305-5550123 ...
         return not cuts <= {4, 7, 10}
+    if len(groups) <= 3 and all(len(g) >= 3 for g in groups[1:]):
+        return False  # colloquial groupings such as London's "0207 946 0123" hide nothing
     for fdigits, fcuts in _standard_groupings(e164):
         if digits.endswith(fdigits) or fdigits.endswith(digits):
             if cuts <= fcuts | {len(fdigits)}:

@@ -88,7 +88,7 @@ class Indicator:
 class TermHit:
     """One lexicon match in a field's keys view (offsets into that view's text)."""
 
-    target: str  # indicator id, or "commerce" / "benign"
+    target: str  # indicator id, or "commerce" / "commerce_rate" / "benign"
     start: int
     end: int
     weight: float
@@ -270,7 +270,11 @@ def _parse(data: Mapping[str, Any]) -> Catalog:
     com = data.get("commerce")
     if not isinstance(com, Mapping):
         raise CatalogError("catalog: missing 'commerce' section")
-    for section, target in (("terms", "commerce"), ("benign_terms", "benign")):
+    for section, target in (
+        ("terms", "commerce"),
+        ("benign_terms", "benign"),
+        ("rate_terms", "commerce_rate"),
+    ):
         for lang, table in com.get(section, {}).items():
             for raw, w in table.items():
                 if not isinstance(w, int | float):
