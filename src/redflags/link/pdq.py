@@ -38,13 +38,14 @@ Group-by keys
 from __future__ import annotations
 
 import io
+import os
 import re
 import struct
 from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cache
 from itertools import combinations
-from math import comb
 from pathlib import Path
 from typing import Final, Generic, TypeVar
 
@@ -71,6 +72,7 @@ __all__ = [
     "hash_image",
     "is_match",
     "read_hma",
+    "segment_radii",
 ]
 
 #: Hamming distance at or below which two PDQ hashes are the same picture: ThreatExchange's
@@ -115,9 +117,17 @@ _SEGMENT_BITS: Final = BITS // SEGMENTS
 _BUCKETS: Final = 1 << _SEGMENT_BITS
 _HEX_RE: Final = re.compile(r"[0-9a-f]{64}")
 
-#: Widest threshold the segment index probes (radius 2 = 137 probes per segment); wider
-#: thresholds fall back to a linear scan, which is then cheaper than probing.
-_MAX_PROBE_RADIUS: Final = 2
+#: Largest per-segment radius probed (137 masks per segment), so thresholds up to 47 use the
+#: segment tables; wider ones fall back to a linear scan, which is then as cheap.
+_MAX_RADIUS: Final = 2
+_MAX_THRESHOLD: Final = SEGMENTS * (_MAX_RADIUS + 1) - 1
+
+#: Threads for the per-segment joins of PdqIndex.pairs(): numpy releases the GIL in gathers
+#: and ufuncs (1.6x on 2 cores); capped because each thread holds ~100 bytes per hash.
+_JOIN_THREADS: Final = min(4, os.cpu_count() or 1)
+
+#: Below this many distinct hashes a brute-force scan of all pairs beats 16 segment joins.
+_LINEAR_PAIRS_BELOW: Final = 4_000
 
 #: Hashes added after the last build are scanned linearly until there are this many; then the
 #: index is rebuilt.  A linear scan of 16k hashes costs about as much as one probe query.
@@ -266,24 +276,30 @@ def is_match(a_hex: str, b_hex: str, threshold: int = MATCH_THRESHOLD) -> bool:
 def band_keys(signal: str | PdqHash, threshold: int = MATCH_THRESHOLD) -> list[str]:
     """Keys for a map/group-by linker: two hashes within ``threshold`` share at least one key.
 
-    The hash is cut into 16 segments of 16 bits (4 hex digits).  Two hashes within ``t`` bits
-    agree on some segment up to ``t // 16`` bits (pigeonhole: 16 segments cannot all differ in
-    more).  So:
+    The hash is cut into 16 segments of 16 bits (4 hex digits) and segment ``s`` gets a
+    radius ``r_s`` with ``sum(r_s + 1) > threshold`` (:func:`segment_radii`); then two hashes
+    within ``threshold`` bits differ in some segment by at most its radius (else the segment
+    differences alone would add up to more than ``threshold``).  A segment with radius 0
+    gives the key ``pdq:<segment>:<4 hex digits>``; radius ``r`` gives one key per way of
+    clearing ``r`` of its 16 bits, ``pdq:<segment>~<bits>:<4 hex digits>``: two values within
+    ``r`` bits agree once the bits where they differ are cleared, so they share that key.
 
-    * ``threshold <= 15``: 16 keys ``pdq:<segment>:<4 hex digits>`` (exact segment values);
-    * ``threshold <= 31`` (the default, :data:`MATCH_THRESHOLD`): 256 keys
-      ``pdq:<segment>~<bit>:<4 hex digits>``, the segment value with one bit cleared, once
-      for each of its 16 bits.  Two segment values within 1 bit agree once the differing bit
-      is cleared, so the pair shares that key;
-    * ``threshold <= 47``: 1920 keys, two bits cleared (``pdq:<segment>~<bit>.<bit>:...``).
+    ======================  ===========  ========================================
+    threshold               keys a hash  guarantee
+    ======================  ===========  ========================================
+    0..15                   16           exact segment values
+    31 (the default)        256          every segment with 1 bit cleared
+    47 (the widest)         1920         every segment with 2 bits cleared
+    ======================  ===========  ========================================
 
-    Guarantee: every pair within ``threshold`` shares a key, for any data.  The price is
-    candidates: unrelated (uniformly random) hashes share a key with probability ~0.4% at the
-    default, i.e. ~N²/485 candidate pairs for N hashes (``bench/pdq_index.py`` measures it).
-    The alternative exact 32 x 8-bit segments (32 keys, also safe at 31 bits) shares a key
-    for ~12% of unrelated pairs, 29 times as many candidates, so it is not used.  Beyond ~1M
-    hashes prefer :meth:`PdqIndex.pairs` or querying a broadcast :class:`PdqIndex` per
-    partition.  Rotated/mirrored copies: emit the keys of all ``PdqHash.dihedral`` hashes.
+    Guarantee: every pair within ``threshold`` shares a key, whatever the data (tested at
+    every distance 0..31).  The price is candidates: at the default, unrelated (uniformly
+    random) hashes share a key with probability ~0.41%, ~N²/485 candidate pairs for N hashes.
+    Exact 8-bit segments (32 keys, also safe at 31 bits) let ~11.8% of unrelated pairs
+    through, 29 times as many candidates, so they are not used; ``bench/pdq_index.py``
+    measures both.  Keys are only comparable between hashes keyed with the same threshold.
+    Past ~1M hashes prefer :meth:`PdqIndex.pairs`, or query a broadcast :class:`PdqIndex`
+    per partition.  For rotated/mirrored copies, emit the keys of all ``PdqHash.dihedral``.
 
     Low-quality hashes (a :class:`PdqHash` below :data:`MIN_QUALITY`) get no keys.
 
@@ -296,14 +312,14 @@ def band_keys(signal: str | PdqHash, threshold: int = MATCH_THRESHOLD) -> list[s
         hex_ = canonicalize(signal.hex)
     else:
         hex_ = canonicalize(signal)
-    radius = _radius(threshold)
-    if radius > _MAX_PROBE_RADIUS:
+    radii = segment_radii(threshold)
+    if radii is None:
         raise ValueError(
-            f"band_keys supports thresholds up to {16 * (_MAX_PROBE_RADIUS + 1) - 1}, "
-            f"got {threshold}; use PdqIndex.pairs() for wider searches"
+            f"band_keys supports thresholds up to {_MAX_THRESHOLD}, got {threshold}; "
+            "use PdqIndex.pairs() for wider searches"
         )
     keys: list[str] = []
-    for segment in range(SEGMENTS):
+    for segment, radius in enumerate(radii):
         value = int(hex_[4 * segment : 4 * segment + 4], 16)
         if radius == 0:
             keys.append(f"pdq:{segment:x}:{value:04x}")
@@ -317,6 +333,25 @@ def band_keys(signal: str | PdqHash, threshold: int = MATCH_THRESHOLD) -> list[s
     return keys
 
 
+def segment_radii(threshold: int) -> tuple[int, ...] | None:
+    """Per-segment radii for a threshold, or ``None`` past :data:`_MAX_THRESHOLD`.
+
+    Generalised pigeonhole (Qin et al., "GPH: similarity search in Hamming space", ICDE
+    2018): if ``sum(r_s + 1) > threshold`` then any pair within ``threshold`` bits differs in
+    some segment ``s`` by at most ``r_s``.  The radius budget is spread evenly, so
+    ``threshold <= 15`` needs only exact segments and 31 gives radius 1 everywhere.
+
+    >>> segment_radii(31) == (1,) * 16, segment_radii(20)[:6], segment_radii(48)
+    (True, (1, 1, 1, 1, 1, 0), None)
+    """
+    _check_threshold(threshold)
+    need = max(0, threshold + 1 - SEGMENTS)
+    base, extra = divmod(need, SEGMENTS)
+    if base + (extra > 0) > _MAX_RADIUS:
+        return None
+    return (base + 1,) * extra + (base,) * (SEGMENTS - extra)
+
+
 # ------------------------------------------------------------------------------ index
 
 
@@ -325,9 +360,10 @@ class PdqIndex(Generic[T]):
 
     Items are ``(hash, item_id)``; the same hash may be added under many ids (the same photo
     in many ads) and is stored once.  Adds are cheap appends; the segment tables are (re)built
-    lazily on the first query after more than a few thousand adds (or by :meth:`build`).
-    Memory: ~110 bytes per distinct hash in numpy arrays (hash 32, segment tables 64, item
-    map 16) plus the item ids themselves.
+    lazily on the first query after more than :data:`_PENDING_LIMIT` adds (or by
+    :meth:`build`); until then new hashes are scanned linearly.  Memory: ~112 bytes per
+    distinct hash in numpy arrays (hash 32, segment tables 64, item map 16) plus 8 MB of
+    bucket offsets, plus the item ids themselves.
 
     >>> index: PdqIndex[int] = PdqIndex()
     >>> index.add_many([("0" * 64, 1), ("0" * 63 + "1", 2), ("f" * 64, 3)])
@@ -520,13 +556,9 @@ class PdqIndex(Generic[T]):
         if pending.shape[1]:
             qs, rows, dists = _linear_search(queries, pending, threshold)
             found.append((qs, rows + self._built_items, dists))
-        if not found:
-            empty = np.zeros(0, dtype=np.int64)
-            return [(empty, empty) for _ in range(n_queries)]
-        q_all = np.concatenate([f[0] for f in found])
+        q_all, item_all, d_all = _concat3(found)
         by_q = np.argsort(q_all, kind="stable")
-        item_all = np.concatenate([f[1] for f in found])[by_q]
-        d_all = np.concatenate([f[2] for f in found])[by_q]
+        item_all, d_all = item_all[by_q], d_all[by_q]
         bounds = _offsets(np.bincount(q_all, minlength=n_queries))
         return [
             (item_all[bounds[q] : bounds[q + 1]], d_all[bounds[q] : bounds[q + 1]])
@@ -535,28 +567,28 @@ class PdqIndex(Generic[T]):
 
     def _search_built(self, queries: _Cols, threshold: int) -> tuple[_Ints, _Ints, _Ints]:
         """(query number, distinct row, distance) triples for the built tables."""
-        radius = _radius(threshold)
-        if radius > _MAX_PROBE_RADIUS:
+        radii = segment_radii(threshold)
+        if radii is None:
             return _linear_search(queries, self._cols, threshold)
-        masks = _masks(radius)
+        probe_segment, probe_mask = _probes(radii)
         n_rows = self._cols.shape[1]
         n_queries = queries.shape[1]
         q_segments = np.stack([_segment(queries, s) for s in range(SEGMENTS)], axis=1)
-        probes_per_query = SEGMENTS * len(masks)
-        # Expected candidates per query, to size batches.
-        batch = max(1, int(_CHUNK // (probes_per_query * (n_rows / _BUCKETS + 1))))
+        # Batch so that a batch holds about _CHUNK expected candidates.
+        batch = max(1, int(_CHUNK // (len(probe_segment) * (n_rows / _BUCKETS + 1))))
         order_flat = self._order.reshape(-1)
-        seg = np.arange(SEGMENTS, dtype=np.int64)[:, None]
         out: list[tuple[_Ints, _Ints, _Ints]] = []
         for lo in range(0, n_queries, batch):
-            probes = q_segments[lo : lo + batch, :, None].astype(np.int64) ^ masks
-            begin = self._starts[seg, probes]
-            lens = (self._starts[seg, probes + 1] - begin).reshape(-1)
-            begin = (begin + seg * n_rows).reshape(-1)
-            q_of = np.repeat(np.arange(lo, lo + len(probes), dtype=np.int64), probes_per_query)
+            probes = q_segments[lo : lo + batch][:, probe_segment].astype(np.int64) ^ probe_mask
+            begin = self._starts[probe_segment, probes]
+            lens = (self._starts[probe_segment, probes + 1] - begin).reshape(-1)
+            begin = (begin + probe_segment * n_rows).reshape(-1)
             rows = order_flat[_expand_ranges(begin, lens)].astype(np.int64)
-            q_of = np.repeat(q_of, lens)
-            hit, dists = _verify(self._cols, rows, queries, q_of, threshold, 0)
+            q_of = np.repeat(
+                np.repeat(np.arange(lo, lo + len(probes), dtype=np.int64), len(probe_segment)),
+                lens,
+            )
+            hit, dists = _verify(self._cols, rows, queries, q_of, threshold)
             rows, q_of = rows[hit], q_of[hit]
             # A row found through several segments is reported once.
             _, first = np.unique(q_of * n_rows + rows, return_index=True)
@@ -565,24 +597,30 @@ class PdqIndex(Generic[T]):
 
     # ---- all pairs
 
-    def pairs(self, threshold: int = MATCH_THRESHOLD) -> Iterator[tuple[T, T, int]]:
+    def pairs(
+        self, threshold: int = MATCH_THRESHOLD, *, threads: int | None = None
+    ) -> Iterator[tuple[T, T, int]]:
         """Every pair of items within ``threshold`` bits, once, as ``(id_a, id_b, distance)``.
 
         ``id_a`` was added before ``id_b``.  Items sharing one identical hash come first (at
-        distance 0), then pairs of distinct hashes, found by joining each segment's buckets
-        with the buckets up to ``threshold // 16`` bits away and verifying the candidates; a
-        pair is reported only from the first segment where it qualifies, so no global
-        de-duplication is needed.  On unrelated hashes the work grows as N²/485 verified
-        candidates at the default threshold (``bench/pdq_index.py`` measures it).
+        distance 0), then pairs of distinct hashes: each segment's buckets are joined with the
+        buckets within the segment's radius (:func:`segment_radii`), the candidates verified
+        on all 256 bits, and a pair is reported only from the first segment where it
+        qualifies, so no global de-duplication is needed.  Segments run on ``threads``
+        threads (default :data:`_JOIN_THREADS`).  On unrelated hashes the work is ~N²/485
+        verified candidates at the default threshold (``bench/pdq_index.py``).
         """
         _check_threshold(threshold)
         self.build()
         counts = np.diff(self._row_start)
-        for row in np.nonzero(counts > 1)[0].tolist():
+        for row in np.flatnonzero(counts > 1).tolist():
             items = self._row_items[self._row_start[row] : self._row_start[row + 1]].tolist()
             for a, b in combinations(items, 2):
                 yield self._ids[a], self._ids[b], 0
-        for rows_a, rows_b, dists in self._row_pairs(threshold):
+        chunks = _join_pairs(
+            self._cols, self._order, self._starts, threshold, threads or _JOIN_THREADS
+        )
+        for rows_a, rows_b, dists in chunks:
             for ra, rb, dist in zip(rows_a.tolist(), rows_b.tolist(), dists.tolist(), strict=True):
                 items_a = self._row_items[self._row_start[ra] : self._row_start[ra + 1]].tolist()
                 items_b = self._row_items[self._row_start[rb] : self._row_start[rb + 1]].tolist()
@@ -590,10 +628,6 @@ class PdqIndex(Generic[T]):
                     for b in items_b:
                         first, second = (a, b) if a < b else (b, a)
                         yield self._ids[first], self._ids[second], dist
-
-    def _row_pairs(self, threshold: int) -> Iterator[tuple[_Ints, _Ints, _Ints]]:
-        """Pairs of distinct rows within ``threshold``, each once, in chunks."""
-        yield from _join_pairs(self._cols, threshold)
 
 
 # -------------------------------------------------------------------------- HMA export
@@ -667,22 +701,30 @@ def read_hma(path: str | Path) -> list[str]:
 # ----------------------------------------------------------------------- numpy helpers
 
 
-def _radius(threshold: int) -> int:
-    return threshold // _SEGMENT_BITS
-
-
 def _check_threshold(threshold: int) -> None:
     if not 0 <= threshold <= BITS:
         raise ValueError(f"threshold must be between 0 and {BITS} bits, got {threshold}")
 
 
 @cache
-def _masks(radius: int) -> _Ints:
-    """All 16-bit masks with at most ``radius`` bits set (the probe offsets), 0 first."""
-    values = np.arange(_BUCKETS, dtype=np.int64)
-    masks = values[np.bitwise_count(values) <= radius]
-    masks.setflags(write=False)
-    return masks
+def _segment_masks(radius: int) -> tuple[int, ...]:
+    """16-bit masks with at most ``radius`` bits set, 0 first."""
+    return tuple(
+        sum(1 << bit for bit in bits)
+        for k in range(radius + 1)
+        for bits in combinations(range(_SEGMENT_BITS), k)
+    )
+
+
+@cache
+def _probes(radii: tuple[int, ...]) -> tuple[_Ints, _Ints]:
+    """(segment, xor mask) of every probe a query makes."""
+    pairs = [(s, mask) for s, radius in enumerate(radii) for mask in _segment_masks(radius)]
+    segment = np.array([s for s, _ in pairs], dtype=np.int64)
+    mask = np.array([m for _, m in pairs], dtype=np.int64)
+    segment.setflags(write=False)
+    mask.setflags(write=False)
+    return segment, mask
 
 
 def _cols_from_bytes(raw: bytes) -> _Cols:
@@ -702,38 +744,21 @@ def _segment(cols: _Cols, s: int) -> NDArray[np.uint16]:
 
 
 def _verify(
-    cols: _Cols, rows: _Ints, other: _Cols, other_idx: _Ints | None, threshold: int, skip: int
+    cols: _Cols, rows: _Ints, queries: _Cols, q_of: _Ints, threshold: int
 ) -> tuple[_Ints, _Ints]:
-    """Positions ``i`` with ``dist(cols[:, rows[i]], other[:, other_idx[i]]) <= threshold``
-    (``other_idx=None``: ``other`` is already aligned with ``rows``).
-
-    Two 64-bit columns other than ``skip`` (the column holding the probed segment, where
-    candidates agree by construction) are tested first: unrelated hashes are ~64 bits apart
-    there, so nearly all candidates drop before the other two columns are read.
+    """Indices ``i`` with ``dist(cols[:, rows[i]], queries[:, q_of[i]]) <= threshold``, and
+    those distances.  Two columns first: unrelated hashes are ~64 bits apart on them, so
+    nearly every candidate is dropped before the other two columns are read.
     """
-    first, second = (skip + 1) % 4, (skip + 2) % 4
-
-    def side(k: int, pick: _Ints | None) -> NDArray[np.uint64]:
-        column: NDArray[np.uint64] = other[k]
-        if other_idx is not None:
-            column = column[other_idx if pick is None else other_idx[pick]]
-        elif pick is not None:
-            column = column[pick]
-        return column
-
-    dist = np.bitwise_count(cols[first][rows] ^ side(first, None))
-    dist += np.bitwise_count(cols[second][rows] ^ side(second, None))
+    dist = np.bitwise_count(cols[1][rows] ^ queries[1][q_of])
+    dist += np.bitwise_count(cols[2][rows] ^ queries[2][q_of])
     hit = np.flatnonzero(dist <= threshold)
     total = dist[hit].astype(np.int64)
-    for k in ((skip + 3) % 4, skip):
-        total += np.bitwise_count(cols[k][rows[hit]] ^ side(k, hit))
+    rows, q_of = rows[hit], q_of[hit]
+    for k in (0, 3):
+        total += np.bitwise_count(cols[k][rows] ^ queries[k][q_of])
     close = total <= threshold
     return hit[close], total[close]
-
-
-def _popcount_rows(cols: _Cols) -> _Ints:
-    counts: _Ints = np.bitwise_count(cols).sum(axis=0, dtype=np.int64)
-    return counts
 
 
 def _offsets(counts: NDArray[np.int64]) -> _Ints:
@@ -820,155 +845,78 @@ def _linear_pairs(cols: _Cols, threshold: int) -> Iterator[tuple[_Ints, _Ints, _
 
 # ---------------------------------------------------------------- all pairs (self-join)
 #
-# PdqIndex.pairs() joins the whole set with itself.  Cutting the 256 bits into m segments
-# with per-segment radii r_i, a pair within t bits differs in some segment i by at most r_i
-# whenever sum(r_i + 1) > t (generalised pigeonhole; Qin et al., "GPH: similarity search in
-# Hamming space", ICDE 2018).  For each segment the rows are sorted by segment value and each
-# bucket is joined with the buckets at xor-masks of weight <= r_i; candidates are verified on
-# the full 256 bits.  Longer segments mean fewer candidates but more masks, so the layout is
-# chosen per call from a cost model: at 1M random hashes and t = 31 the plan is ~11
-# segments of 23-24 bits with radius 2 (~170M candidates) instead of 16 x 16 bits with
-# radius 1 (~2G candidates).
-
-#: Cost model (ns, this machine's numpy): per nonempty left bucket per mask; per verified
-#: candidate pair; per pair in a brute-force scan.  Only ratios matter.
-_COST_MASK_BUCKET: Final = 6.0
-_COST_CANDIDATE: Final = 8.0
-_COST_LINEAR: Final = 2.0
-
-#: Widest join segment: its dense bucket table has 2**24 + 1 int64 offsets (128 MB).
-_MAX_JOIN_BITS: Final = 24
-
-#: Largest per-segment radius planned (C(24, 3) = 2024 masks per segment already).
-_MAX_JOIN_RADIUS: Final = 3
-
-
-@dataclass(frozen=True, slots=True)
-class _JoinPlan:
-    """Segment widths and radii for a self-join; ``cost`` is the model's estimate."""
-
-    widths: tuple[int, ...]
-    radii: tuple[int, ...]
-    cost: float
-
-    @property
-    def starts(self) -> tuple[int, ...]:
-        return tuple(int(x) for x in np.cumsum((0, *self.widths[:-1])))
-
-
-def _plan_join(n: int, threshold: int) -> _JoinPlan | None:
-    """Cheapest segment layout for ``n`` hashes, or ``None`` when a linear scan is cheaper."""
-    best: _JoinPlan | None = None
-    best_cost = n * (n - 1) / 2 * _COST_LINEAR
-    for m in range(-(-BITS // _MAX_JOIN_BITS), BITS // 8 + 1):
-        q, r = divmod(BITS, m)
-        widths = (q + 1,) * r + (q,) * (m - r)
-        need = max(0, threshold + 1 - m)  # sum of radii so that sum(r_i + 1) > threshold
-        base, extra = divmod(need, m)
-        radii = tuple(base + (1 if i < extra else 0) for i in range(m))
-        if radii[0] > _MAX_JOIN_RADIUS:
-            continue
-        cost = 0.0
-        for width, radius in zip(widths, radii, strict=True):
-            masks = sum(comb(width, k) for k in range(radius + 1))
-            buckets = min(n, 1 << width) / 2
-            candidates = n * n / 2 / (1 << width)
-            cost += masks * (buckets * _COST_MASK_BUCKET + candidates * _COST_CANDIDATE)
-        if cost < best_cost:
-            best, best_cost = _JoinPlan(widths, radii, cost), cost
-    return best
-
-
-@cache
-def _join_masks(width: int, radius: int) -> tuple[int, ...]:
-    """Masks of ``width`` bits with at most ``radius`` bits set, 0 first."""
-    return tuple(
-        sum(1 << bit for bit in bits)
-        for k in range(radius + 1)
-        for bits in combinations(range(width), k)
-    )
-
-
-def _bits(cols: _Cols, start: int, width: int) -> _Ints:
-    """Bits ``start .. start + width - 1`` (bit 0 = first bit of the hex) of every hash."""
-    word, offset = divmod(start, 64)
-    if offset + width <= 64:
-        shifted = cols[word] >> np.uint64(64 - offset - width)
-        values: _Ints = (shifted & np.uint64((1 << width) - 1)).astype(np.int64)
-        return values
-    high_bits = 64 - offset
-    low_bits = width - high_bits
-    high = (cols[word] & np.uint64((1 << high_bits) - 1)) << np.uint64(low_bits)
-    values = (high | (cols[word + 1] >> np.uint64(64 - low_bits))).astype(np.int64)
-    return values
+# For segment s with radius r, every bucket (rows with one segment value v) is joined with
+# itself and with the buckets v ^ m for the masks m of weight 1..r.  Rows sit in segment
+# order, so both sides of a bucket pair are contiguous: the joins stream through memory.
 
 
 def _join_pairs(
-    cols: _Cols, threshold: int, plan: _JoinPlan | None | bool = True
+    cols: _Cols, order: NDArray[np.int32], starts: _Ints, threshold: int, threads: int
 ) -> Iterator[tuple[_Ints, _Ints, _Ints]]:
-    """All pairs of distinct columns within ``threshold`` as (a, b, distance) chunks, once.
-
-    ``plan=True`` plans from the cost model; tests pass a plan (or ``None`` = linear scan).
-    """
+    """Pairs of distinct rows within ``threshold`` as (a, b, distance) chunks, each once."""
+    radii = segment_radii(threshold)
     n = cols.shape[1]
-    if plan is True:
-        plan = _plan_join(n, threshold)
-    if plan is None or plan is False:
+    if radii is None or n < _LINEAR_PAIRS_BELOW:
         yield from _linear_pairs(cols, threshold)
         return
-    starts = plan.starts
-    for i, (start, width, radius) in enumerate(
-        zip(starts, plan.widths, plan.radii, strict=True)
-    ):
-        values = _bits(cols, start, width)
-        order = np.argsort(values, kind="stable")
-        keys = values[order]
-        counts = np.bincount(keys, minlength=1 << width)
-        offsets = _offsets(counts)
+
+    def segment_pairs(s: int) -> list[tuple[_Ints, _Ints, _Ints]]:
+        rows = order[s].astype(np.int64)
+        offsets = starts[s]
+        counts = np.diff(offsets)
+        keys = np.repeat(np.arange(_BUCKETS, dtype=np.int64), counts)
         buckets = np.flatnonzero(counts)
-        # Hash columns in segment order: bucket members are contiguous, so joins read
-        # neighbouring memory instead of random rows.
-        ordered = cols[:, order]
-        # The 64-bit column holding most of the segment agrees by construction; test others.
-        skip = (start + width // 2) // 64
-        for mask in _join_masks(width, radius):
+        ordered = cols[:, rows]
+        skip = s // 4  # the column holding segment s, where candidates agree
+        found = []
+        for mask in _segment_masks(radii[s]):
             if mask == 0:
-                found = _bucket_self_join(keys, ordered, threshold, skip)
+                chunks = _bucket_self_join(keys, ordered, threshold, skip)
             else:
-                found = _bucket_pair_join(buckets, offsets, counts, ordered, mask, threshold, skip)
-            for left, right, dist in found:
-                a, b = order[left], order[right]
-                if i:
+                chunks = _bucket_pair_join(buckets, offsets, counts, ordered, mask, threshold, skip)
+            for left, right, dist in chunks:
+                a, b = rows[left], rows[right]
+                if s:
                     # Report a pair from the first segment within its radius only.
-                    fresh = _first_segment(cols, a, b, plan, i)
+                    fresh = _first_segment(cols, a, b, radii, s)
                     a, b, dist = a[fresh], b[fresh], dist[fresh]
                 if len(a):
-                    yield a, b, dist
+                    found.append((a, b, dist))
+        return found
+
+    pool = ThreadPoolExecutor(max_workers=max(1, threads))
+    try:
+        for found in pool.map(segment_pairs, range(SEGMENTS)):
+            yield from found
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _first_segment(cols: _Cols, a: _Ints, b: _Ints, plan: _JoinPlan, i: int) -> NDArray[np.bool_]:
-    """True where no segment before ``i`` is within its radius for the pair (a, b)."""
+def _first_segment(
+    cols: _Cols, a: _Ints, b: _Ints, radii: tuple[int, ...], s: int
+) -> NDArray[np.bool_]:
+    """True where no segment before ``s`` is within its radius for the pair (a, b)."""
     col_a, col_b = cols[:, a], cols[:, b]
     fresh = np.ones(len(a), dtype=bool)
-    for start, width, radius in zip(plan.starts[:i], plan.widths, plan.radii, strict=False):
-        diff = _bits(col_a, start, width) ^ _bits(col_b, start, width)
-        fresh &= np.bitwise_count(diff) > radius
+    for t in range(s):
+        diff = _segment(col_a, t) ^ _segment(col_b, t)
+        fresh &= np.bitwise_count(diff) > radii[t]
     return fresh
 
 
 def _check_pairs(
     ordered: _Cols,
     right: _Ints,
+    left: _Ints,
     left_first: NDArray[np.uint64],
     left_second: NDArray[np.uint64],
-    left: _Ints,
     threshold: int,
     skip: int,
 ) -> tuple[_Ints, _Ints]:
-    """Indices ``h`` into ``right``/``left`` whose hashes are within ``threshold``, and distances.
+    """Indices ``h`` with ``dist(ordered[:, left[h]], ordered[:, right[h]]) <= threshold``.
 
-    ``left_first``/``left_second`` are the left hashes' two test columns, aligned with
-    ``right``; unrelated hashes are ~64 bits apart on them, so almost every candidate is
+    ``left_first``/``left_second`` are the left rows' two test columns (not ``skip``), aligned
+    with ``right``; unrelated hashes are ~64 bits apart on them, so almost every candidate is
     dropped before the other two columns are read.
     """
     first, second = (skip + 1) % 4, (skip + 2) % 4
@@ -996,7 +944,7 @@ def _bucket_self_join(
     while len(left):
         right = left + k
         hit, dist = _check_pairs(
-            ordered, right, ordered[first][left], ordered[second][left], left, threshold, skip
+            ordered, right, left, ordered[first][left], ordered[second][left], threshold, skip
         )
         if len(hit):
             yield left[hit], right[hit], dist
@@ -1016,9 +964,9 @@ def _bucket_pair_join(
 ) -> Iterator[tuple[_Ints, _Ints, _Ints]]:
     """Pairs between bucket v and bucket ``v ^ mask``, for the v with mask's top bit clear.
 
-    Left members are ordered by the size of their partner bucket (largest first), so round
-    j, which pairs each left member with the j-th member of its partner bucket, works on a
-    prefix of them and no list of pairs is ever materialised.
+    Left rows are ordered by the size of their partner bucket (largest first), so round j,
+    which pairs each left row with the j-th row of its partner bucket, works on a prefix of
+    them and no list of pairs is ever materialised.
     """
     high = 1 << (mask.bit_length() - 1)
     left_buckets = buckets[(buckets & high) == 0]
@@ -1038,7 +986,7 @@ def _bucket_pair_join(
     left = _expand_ranges(offsets[left_buckets], left_sizes)
     base = np.repeat(offsets[partners], left_sizes)
     size = np.repeat(sizes, left_sizes)
-    # Left members whose partner bucket has more than j entries: a prefix of length active[j].
+    # Left rows whose partner bucket has more than j rows: a prefix of length active[j].
     active = np.searchsorted(-size, -np.arange(top), side="left")
     first, second = (skip + 1) % 4, (skip + 2) % 4
     left_first, left_second = ordered[first][left], ordered[second][left]
@@ -1046,7 +994,7 @@ def _bucket_pair_join(
         m = int(active[j])
         right = base[:m] + j
         hit, dist = _check_pairs(
-            ordered, right, left_first[:m], left_second[:m], left[:m], threshold, skip
+            ordered, right, left[:m], left_first[:m], left_second[:m], threshold, skip
         )
         if len(hit):
             yield left[hit], right[hit], dist
