@@ -26,7 +26,6 @@ from collections.abc import Hashable, Sequence
 from math import comb
 from pathlib import Path
 
-
 import orjson
 
 from redflags.engines.local import screen_records

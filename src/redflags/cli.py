@@ -220,6 +220,152 @@ def synth(
     err.print(f"ads written to {ads_path}\nground truth written to {truth_path}")
 
 
+def _linkable(
+    inputs: list[str], fmt: str | None, workers: int, stats: ScanStats
+) -> Iterator[tuple[dict[str, Any], dict[str, Any]]]:
+    """``(ad, assessment)`` pairs: raw ads are screened (in parallel), and lines that already
+    are Assessments (``redflags scan`` output, optionally carrying ad fields) are used as is."""
+    from itertools import chain, tee
+
+    records = _all_records(inputs, fmt)
+    first = next(records, None)
+    if first is None:
+        return
+    records = chain([first], records)
+    head = orjson.loads(first.raw) if isinstance(first.raw, bytes) else dict(first.raw)
+    if isinstance(head, dict) and "risk" in head and "entities" in head:
+        for rec in records:
+            stats.ads += 1
+            try:
+                obj = orjson.loads(rec.raw) if isinstance(rec.raw, bytes) else dict(rec.raw)
+            except orjson.JSONDecodeError as exc:
+                stats.bad += 1
+                err.print(f"[red]line {rec.line} of {rec.source}[/red]: invalid JSON: {exc}")
+                continue
+            yield obj, obj
+        return
+    mine, theirs = tee(records)
+    n_workers = workers if workers > 0 else (os.cpu_count() or 1)
+    for rec, o in zip(mine, screen_records(theirs, n_workers), strict=True):
+        stats.add(o)
+        if not o.ok:
+            if stats.bad <= _ECHO_ERRORS:
+                err.print(
+                    f"[red]line {o.line} of {o.source}[/red]: {o.payload.decode()}", highlight=False
+                )
+            continue
+        ad = orjson.loads(rec.raw) if isinstance(rec.raw, bytes) else dict(rec.raw)
+        yield ad, orjson.loads(o.payload)
+
+
+def run_link(
+    inputs: list[str],
+    output: str,
+    summary: str | None,
+    *,
+    fmt: str | None = None,
+    workers: int = 0,
+) -> tuple[Any, ScanStats]:
+    """Screen (when needed) and link ``inputs``; write links and network summaries."""
+    from redflags.link.engine import link_records
+
+    stats = ScanStats()
+    with _progress() as progress:
+        task = progress.add_task("screening + keys", total=None)
+        phase_tasks: dict[str, Any] = {"map": task}
+
+        def tick(phase: str, n: int) -> None:
+            if phase not in phase_tasks:
+                phase_tasks[phase] = progress.add_task(f"linking: {phase}", total=None)
+            progress.advance(phase_tasks[phase], n)
+
+        result = link_records(_linkable(inputs, fmt, workers, stats), progress=tick)
+    _write_link_outputs(result, output, summary)
+    return result, stats
+
+
+def _write_link_outputs(result: Any, output: str, summary: str | None) -> None:
+    writer = AssessmentWriter(output)
+    try:
+        for row in result.links:
+            writer.write(orjson.dumps(row))
+    finally:
+        writer.close()
+    if summary:
+        with open(summary, "wb") as fh:
+            for net in result.networks:
+                fh.write(orjson.dumps(net) + b"\n")
+
+
+def _networks_table(result: Any, limit: int = 10) -> Table:
+    t = Table(title="top networks (highest risk first)", header_style="bold")
+    for col in ("network", "ads", "top risk", "circuit (first seen → last)", "names"):
+        t.add_column(col, justify="right" if col in ("ads", "top risk") else "left")
+    for net in result.networks[:limit]:
+        cities = [c["city"] for c in net["cities"]]
+        circuit = " → ".join(cities[:5]) + (" …" if len(cities) > 5 else "")
+        t.add_row(
+            net["id"],
+            str(net["size"]),
+            f"{net['top_risk']:.2f}",
+            circuit,
+            ", ".join(net["names"][:3]),
+        )
+    return t
+
+
+def _link_summary(result: Any, stats: ScanStats) -> Table:
+    t = Table(title="redflags link", header_style="bold")
+    t.add_column("what")
+    t.add_column("count", justify="right")
+    s = result.stats
+    t.add_row("ads", f"{s.get('ads', 0):,}")
+    t.add_row("ads linked into networks", f"{s.get('linked_ads', 0):,}")
+    t.add_row("networks", f"{s.get('networks', 0):,}")
+    if result.networks:
+        t.add_row("largest network (ads)", f"{max(n['size'] for n in result.networks):,}")
+    t.add_row("text-template clusters", f"{s.get('template_clusters', 0):,}")
+    for kind in ("phone", "email", "handle", "wallet", "account"):
+        t.add_row(f"  links via {kind}", f"{s.get('links_' + kind, 0):,}")
+    t.add_row(
+        "hub identifiers not used", f"{len(result.hubs):,}", style="yellow" if result.hubs else None
+    )
+    t.add_row("malformed lines", f"{stats.bad:,}", style="red" if stats.bad else None)
+    return t
+
+
+@app.command()
+def link(
+    ads: Annotated[
+        list[str], typer.Argument(help="ads (JSONL/CSV/Parquet) or scan output; - = stdin")
+    ],
+    output: Annotated[
+        str, typer.Option("-o", "--output", help="one line per ad: its network and why")
+    ] = "-",
+    summary: Annotated[str | None, typer.Option("--summary", help="one line per network")] = None,
+    fmt: Annotated[
+        str | None, typer.Option("--format", help="input format (default: by extension)")
+    ] = None,
+    workers: Annotated[int, typer.Option("--workers", "-w", help="processes; 0 = all cores")] = 0,
+) -> None:
+    """Link ads into networks by shared identifiers and near-duplicate text."""
+    try:
+        result, stats = run_link(ads, output, summary, fmt=fmt, workers=workers)
+    except RedflagsError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(exc.exit_code) from None
+    err.print(_link_summary(result, stats))
+    if result.networks:
+        err.print(_networks_table(result))
+    for hub in result.hubs[:5]:
+        err.print(
+            f"[yellow]hub not used:[/yellow] {hub['key'].split(':', 1)[0]} in {hub['ads']} "
+            f"ads ({hub['reason']})"
+        )
+    if stats.bad:
+        raise typer.Exit(EXIT_BAD_RECORDS)
+
+
 def _demo_corpus() -> tuple[Path, Path]:
     from importlib import resources
 
@@ -249,6 +395,10 @@ def demo(
     ads = read_jsonl(ads_path)
     assessments = read_jsonl(out)
     truth = read_jsonl(truth_path) if truth_path.exists() else []
+    from redflags.link.engine import link_records
+
+    result = link_records(zip(ads, assessments, strict=True))
+    _write_link_outputs(result, str(out_dir / "links.jsonl"), str(out_dir / "networks.jsonl"))
     report = write_report(
         out_dir / "report.html",
         ads,
@@ -256,10 +406,24 @@ def demo(
         title="redflags demo: bundled synthetic corpus",
         generated_at=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         errors=stats.bad,
+        networks=result.networks[:25],
     )
     err.print(_summary_table(stats, "what redflags found"))
+    if result.networks:
+        err.print(_networks_table(result))
     _explain_demo(stats, assessments, truth)
-    err.print(f"\nassessments: {out}\n[bold]report:[/bold] {report.resolve()}")
+    flagged_nets = sum(1 for n in result.networks if n["top_risk"] >= 0.35)
+    err.print(
+        f"\n{result.stats.get('networks', 0):,} networks ({flagged_nets:,} with ads held for "
+        f"review) link "
+        f"{result.stats.get('linked_ads', 0):,} ads through shared contacts and near-duplicate "
+        f"text; {len(result.hubs)} generic contacts (support lines, shared numbers) were not "
+        "used to link."
+    )
+    err.print(
+        f"\nassessments: {out}\nnetworks: {out_dir / 'networks.jsonl'}"
+        f"\n[bold]report:[/bold] {report.resolve()}"
+    )
 
 
 def _explain_demo(

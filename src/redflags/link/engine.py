@@ -11,9 +11,10 @@ Then (*group-by*) every key with two or more ads is a candidate group.  Template
 candidates are verified pairwise (Jaccard ≥ ``ACCEPT_JACCARD``; PDQ distance ≤ 31) before they
 link.  Identifier groups are applied from the most specific (fewest ads) to the most generic;
 a key whose ads still sit in many separate components when it is reached (at least
-``hub_min_components`` and ``hub_component_share`` of its ads) is a **hub** (a booking line, a platform's support
-address, a misappropriated number): it is reported and not used, so it cannot fuse unrelated
-networks (Freeman et al. 2025 filter such edges for the same reason).
+``hub_min_components`` and ``hub_component_share`` of its ads), or that appears both in
+commercial-sex ads and in ordinary classifieds, is a **hub** (a booking line, a platform's
+support address, a misappropriated number): it is reported and not used, so it cannot fuse
+unrelated networks (Freeman et al. 2025 filter such edges for the same reason).
 
 Memory is proportional to keys and packed shingles, never to ad text.
 

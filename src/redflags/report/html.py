@@ -615,12 +615,21 @@ class _NetworkView:
     top_risk: str
 
 
+def _identifier_list(idents: Any, limit: int = 12) -> list[str]:
+    """``["phone:+1..."]`` as given, or flattened from ``{"phone": ["+1..."], ...}``."""
+    if isinstance(idents, Mapping):
+        flat = [f"{kind}:{v}" for kind, values in idents.items() for v in (values or [])]
+    else:
+        flat = [str(i) for i in idents or []]
+    return flat[:limit] + ([f"… {len(flat) - limit} more"] if len(flat) > limit else [])
+
+
 def _network_view(n: Mapping[str, Any]) -> _NetworkView:
     cities = []
     for c in n.get("cities") or []:
         if isinstance(c, Mapping):
             name = str(c.get("city") or "?")
-            first, last = c.get("first_seen"), c.get("last_seen")
+            first, last = str(c.get("first_seen") or "")[:10], str(c.get("last_seen") or "")[:10]
             if first and last and first != last:
                 name += f" ({first} – {last})"
             elif first or last:
@@ -633,7 +642,7 @@ def _network_view(n: Mapping[str, Any]) -> _NetworkView:
         id=str(n.get("id", "?")),
         size=str(size) if size is not None else "—",
         cities=cities,
-        identifiers=[str(i) for i in n.get("identifiers") or []],
+        identifiers=_identifier_list(n.get("identifiers")),
         top_risk=_fmt_num(n.get("top_risk")),
     )
 
