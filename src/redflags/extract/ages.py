@@ -329,8 +329,9 @@ _CUE_PHRASES: dict[str, dict[str, list[str]]] = {
         "es": [
             w + d
             for w in (
-                "chica chiquita chamaca chava nena nenita nina ninera joven jovencita colegiala muchacha "
-                "muchachita mujer senorita chico morena morenita rubia rubiecita latina triguena "
+                "chica chiquita chamaca chava nena nenita nina ninera joven jovencita colegiala "
+                "muchacha muchachita mujer senorita chico morena morenita rubia rubiecita latina "
+                "triguena "
                 "flaquita gordita hermosa bonita linda preciosa princesa venezolana colombiana "
                 "mexicana dominicana cubana peruana argentina paraguaya brasilena estudiante "
                 "universitaria virgen modelo putita zorrita escort scort trans travesti dama "
