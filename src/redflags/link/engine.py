@@ -184,7 +184,7 @@ def link_records(
     # the stock-phrase filter must learn before the first band key is cut: buffer a sample
     sample = list(islice(it, prm.stock_sample))
     if stock is not None:
-        stock.learn(_ad_text(ad) for ad, _ in sample)
+        stock.learn(_ad_text(ad) for ad, a in _one_per_poster(sample))
         stock.freeze()
 
     def consume(chunk: Sequence[tuple[Mapping[str, Any], Mapping[str, Any]]]) -> None:
@@ -307,6 +307,23 @@ def link_records(
 def _mixed_use(members: list[int], cols: _Columns, prm: LinkParams) -> bool:
     com = [cols.commerce[m] for m in members]
     return max(com) >= prm.template_min_commerce and min(com) < prm.mixed_use_below
+
+
+def _one_per_poster(
+    sample: Sequence[tuple[Mapping[str, Any], Mapping[str, Any]]],
+) -> Iterator[tuple[Mapping[str, Any], Mapping[str, Any]]]:
+    """One ad per poster identity (first contact or account key) for learning stock phrases.
+
+    Stock phrases are text that *many different posters* use; a network's own template repeated
+    in hundreds of its ads is not stock, and must stay able to link burner numbers.
+    """
+    seen: set[str] = set()
+    for ad, a in sample:
+        keys = identifier_keys(ad, a)
+        if keys and any(k in seen for k in keys):
+            continue
+        seen.update(keys)
+        yield ad, a
 
 
 def _short_hash(s: str) -> str:
