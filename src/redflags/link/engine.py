@@ -65,6 +65,8 @@ class LinkParams:
     batch: int = 1_000
     #: keys never used for linking (a platform's own contact details, known test numbers)
     ignore_keys: frozenset[str] = frozenset()
+    #: processes for the map step (masking, shingles, MinHash, names); 1 = in this process
+    workers: int = 1
     #: link through near-duplicate text at all
     templates: bool = True
     #: only ads screened as commercial-sex link by text: ordinary classifieds reuse stock text
@@ -133,7 +135,7 @@ class _Columns:
         self.top: list[tuple[tuple[str, str], ...]] = []
         self.shingles: list[bytes] = []
 
-    def add(self, ad: Mapping[str, Any], a: Mapping[str, Any], text: str) -> int:
+    def add(self, ad: Mapping[str, Any], a: Mapping[str, Any], names: tuple[str, ...]) -> int:
         i = len(self.ids)
         self.ids.append(str(a.get("id", ad.get("id"))))
         self.risk.append(float(a.get("risk") or 0.0))
@@ -142,7 +144,7 @@ class _Columns:
         place = _place(ad, a)
         self.place.append(place)
         self.posted.append(str(ad.get("posted_at") or ""))
-        self.names.append(tuple(names_in(text)) if text else ())
+        self.names.append(names)
         self.phones.append(tuple((a.get("entities") or {}).get("phones", [])))
         top = sorted(a.get("indicators") or [], key=lambda f: -float(f.get("contribution", 0)))
         self.top.append(
@@ -187,29 +189,39 @@ def link_records(
         stock.learn(_ad_text(ad) for ad, a in _one_per_poster(sample))
         stock.freeze()
 
-    def consume(chunk: Sequence[tuple[Mapping[str, Any], Mapping[str, Any]]]) -> None:
-        texts = [_ad_text(ad) for ad, _ in chunk]
-        feats = tpl.features(texts, stock) if prm.templates else None
+    global _STOCK
+    _STOCK = stock
+    use_tpl = prm.templates
+
+    def consume(
+        chunk: Sequence[tuple[Mapping[str, Any], Mapping[str, Any]]],
+        mapped: tuple[list[tuple[tuple[str, ...], bytes]], list[tuple[str, ...]]],
+    ) -> None:
+        feats, names = mapped
         for k, (ad, a) in enumerate(chunk):
-            i = cols.add(ad, a, texts[k])
+            i = cols.add(ad, a, names[k])
             for key in identifier_keys(ad, a):
                 if key not in prm.ignore_keys:
                     id_keys[key].append(i)
-            if feats is not None and float(a.get("commerce", 1.0)) >= prm.template_min_commerce:
-                f = feats[k]
-                cols.shingles.append(f.shingles)
-                for bk in f.keys:
+            if use_tpl and float(a.get("commerce", 1.0)) >= prm.template_min_commerce:
+                keys, packed = feats[k]
+                cols.shingles.append(packed)
+                for bk in keys:
                     band_h.append(_band_hash(bk))
                     band_ad.append(i)
             else:
                 cols.shingles.append(b"")
         tick("map", len(chunk))
 
-    for start in range(0, len(sample), prm.batch):
-        consume(sample[start : start + prm.batch])
-    del sample
-    while chunk := list(islice(it, prm.batch)):
-        consume(chunk)
+    def chunks() -> Iterator[list[tuple[Mapping[str, Any], Mapping[str, Any]]]]:
+        for start in range(0, len(sample), prm.batch):
+            yield sample[start : start + prm.batch]
+        while chunk := list(islice(it, prm.batch)):
+            yield chunk
+
+    for chunk, mapped in _map_ordered(chunks(), prm.workers, use_tpl):
+        consume(chunk, mapped)
+    sample.clear()
 
     n = len(cols.ids)
     uf = UnionFind(n)
@@ -324,6 +336,46 @@ def _one_per_poster(
             continue
         seen.update(keys)
         yield ad, a
+
+
+#: the stock-phrase filter the map step applies; set before worker processes fork
+_STOCK: tpl.StockFilter | None = None
+
+_Mapped = tuple[list[tuple[tuple[str, ...], bytes]], list[tuple[str, ...]]]
+
+
+def _map_texts(texts: list[str], templates: bool) -> _Mapped:
+    """The per-ad map step that needs text: template features and the names used."""
+    feats: list[tuple[tuple[str, ...], bytes]] = [((), b"")] * len(texts)
+    if templates:
+        feats = [(f.keys, f.shingles) for f in tpl.features(texts, _STOCK)]
+    return feats, [tuple(names_in(t)) if t else () for t in texts]
+
+
+def _map_ordered(
+    chunks: Iterator[list[tuple[Mapping[str, Any], Mapping[str, Any]]]],
+    workers: int,
+    templates: bool,
+) -> Iterator[tuple[list[tuple[Mapping[str, Any], Mapping[str, Any]]], _Mapped]]:
+    """Run :func:`_map_texts` over chunks, in order, on ``workers`` forked processes."""
+    if workers <= 1:
+        for chunk in chunks:
+            yield chunk, _map_texts([_ad_text(ad) for ad, _ in chunk], templates)
+        return
+    import multiprocessing as mp
+    from collections import deque
+
+    window: deque[tuple[list[Any], Any]] = deque()
+    with mp.get_context("fork").Pool(workers) as pool:
+        for chunk in chunks:
+            texts = [_ad_text(ad) for ad, _ in chunk]
+            window.append((chunk, pool.apply_async(_map_texts, (texts, templates))))
+            if len(window) >= workers * 3:
+                c, r = window.popleft()
+                yield c, r.get()
+        while window:
+            c, r = window.popleft()
+            yield c, r.get()
 
 
 def _short_hash(s: str) -> str:
