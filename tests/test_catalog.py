@@ -1,0 +1,80 @@
+"""The indicator catalog is data, validated at load; a bad pack fails at start."""
+
+from __future__ import annotations
+
+import copy
+import importlib.util
+import json
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from redflags.errors import CatalogError
+from redflags.indicators import CATEGORIES, default_catalog, load_catalog
+from redflags.normalize import Views
+
+
+def _bundled() -> dict[str, Any]:
+    text = resources.files("redflags.indicators").joinpath("catalog.json").read_text("utf-8")
+    data: dict[str, Any] = json.loads(text)
+    return data
+
+
+def test_every_entry_is_explainable_and_sourced() -> None:
+    cat = default_catalog()
+    assert len(cat.indicators) >= 20
+    for ind in cat.indicators:
+        assert ind.category in CATEGORIES
+        assert ind.id.startswith(ind.category + ".")
+        assert len(ind.explanation) > 40 and ind.source
+        assert {"en", "es", "ru"} <= set(ind.languages)
+    # the validated JRSA predictors outweigh practitioner-only indicators
+    assert cat.get("youth.young_terms").weight > cat.get("restriction.incall_only").weight
+    assert cat.get("movement.new_in_town").weight == 0.0
+
+
+def test_victim_centred_language() -> None:
+    text = json.dumps(_bundled()).lower()
+    for word in ("child prostitute", "prostitute", "whore"):
+        assert word not in text
+
+
+@pytest.mark.parametrize(
+    ("mutate", "message"),
+    [
+        (lambda d: d["indicators"][0].update(weight=1.5), "weight must be in"),
+        (lambda d: d["indicators"][0].update(category="vibes"), "unknown category"),
+        (lambda d: d["indicators"][0].update(source="nobody"), "not in the catalog's sources"),
+        (lambda d: d["indicators"].append(copy.deepcopy(d["indicators"][0])), "duplicate id"),
+        (lambda d: d["indicators"][0].update(function="magic"), "unknown function"),
+        (lambda d: d["indicators"][2].update(languages=["en"]), "languages must include"),
+        (lambda d: d["indicators"][2]["terms"]["en"].append(" padded"), "padded term"),
+        (lambda d: d.pop("commerce"), "missing 'commerce'"),
+    ],
+)
+def test_bad_pack_fails_at_load(tmp_path: Path, mutate: Any, message: str) -> None:
+    data = _bundled()
+    mutate(data)
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(CatalogError, match=message):
+        load_catalog(path)
+
+
+def test_terms_match_disguised_spellings_but_not_shorter_words() -> None:
+    cat = default_catalog()
+    hits = {h.target: h for h in cat.match(Views("so y.o.u.n.g, t e e n").keys)}
+    assert hits["youth.young_terms"].disguised
+    assert not [h for h in cat.match(Views("ten dollars").keys) if h.target.startswith("youth")]
+
+
+def test_indicator_reference_doc_is_current() -> None:
+    gen = Path(__file__).resolve().parents[1] / "docs" / "gen_indicators.py"
+    spec = importlib.util.spec_from_file_location("gen_indicators", gen)
+    assert spec is not None and spec.loader is not None
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    assert mod.render() == (gen.parent / "indicators.md").read_text(encoding="utf-8"), (
+        "docs/indicators.md is stale: run python docs/gen_indicators.py")
