@@ -175,3 +175,51 @@ def test_link_cli_end_to_end(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr.decode()
     l2 = [json.loads(x) for x in (tmp_path / "l2.jsonl").read_text().splitlines()]
     assert l2[0]["network"] is not None and l2[0]["via"] == ["phone:+13055550161"]
+
+
+def _photo(seed: int, size: tuple[int, int] = (320, 240)) -> Any:
+    """A photo-like synthetic picture: gradient, shapes and noise (no people, nothing real)."""
+    import numpy as np
+    from PIL import Image, ImageDraw
+
+    rng = np.random.default_rng(seed)
+    w, h = size
+    base = np.linspace(0, 255, w, dtype=np.float32)[None, :, None] * rng.uniform(0.3, 1, 3)
+    arr = np.broadcast_to(base, (h, w, 3)).copy()
+    arr += rng.normal(0, 12, arr.shape)
+    img = Image.fromarray(np.clip(arr, 0, 255).astype("uint8"))
+    draw = ImageDraw.Draw(img)
+    for _ in range(12):
+        x0, y0 = int(rng.integers(0, w - 40)), int(rng.integers(0, h - 40))
+        x1, y1 = x0 + int(rng.integers(20, 120)), y0 + int(rng.integers(20, 90))
+        fill = tuple(int(v) for v in rng.integers(0, 256, 3))
+        (draw.ellipse if rng.random() < 0.5 else draw.rectangle)([x0, y0, x1, y1], fill=fill)
+    return img
+
+
+def test_reused_photos_link_ads_even_rotated_rescaled_and_recompressed(tmp_path: Path) -> None:
+    from PIL import Image
+
+    original = _photo(1)
+    original.save(tmp_path / "a.png")
+    original.rotate(90, expand=True).resize((180, 240)).save(tmp_path / "b.jpg", quality=35)
+    original.transpose(Image.Transpose.FLIP_LEFT_RIGHT).save(tmp_path / "c.jpg", quality=60)
+    _photo(2).save(tmp_path / "d.png")
+    Image.new("RGB", (200, 200), (128, 128, 128)).save(tmp_path / "flat.png")  # low quality
+    bodies = [
+        "Sweet companion in Miami, incall 200 roses per hour, call 305-555-0171",
+        "Classy lady visiting Tampa this week, outcall 250 per hour, text 813-555-0172",
+        "Dinner dates in Orlando, discreet gentlemen only, 300/hr, 407-555-0173",
+        "Upscale companionship in Dallas, 220 per hour incall, 214-555-0174",
+        "Independent provider in Austin, 180 hourly, 512-555-0175",
+        "Escort in Houston, gfe 260 per hour, 713-555-0176",
+    ]
+    images = ["a.png", "b.jpg", "c.jpg", "d.png", "flat.png", "flat.png"]
+    ads = [{"id": f"p{i}", "category": "escorts", "body": b, "images": [images[i]]}
+           for i, b in enumerate(bodies)]
+    res = _link(ads, LinkParams(image_root=str(tmp_path)))
+    assert _net(res, "p0") == _net(res, "p1") == _net(res, "p2") is not None
+    assert _net(res, "p3") is None
+    assert _net(res, "p4") is None and _net(res, "p5") is None  # flat images never match
+    assert any(v.startswith("photo:") for v in
+               next(r for r in res.links if r["id"] == "p1")["via"])

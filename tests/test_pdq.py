@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import pickle
 from collections.abc import Callable
 from itertools import combinations
 from pathlib import Path
@@ -15,6 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from PIL import Image, ImageDraw, ImageFilter
 
+from redflags.link import pdq
 from redflags.link.pdq import (
     DIHEDRAL_NAMES,
     MATCH_THRESHOLD,
@@ -83,6 +85,19 @@ def test_reference_pair(case: dict[str, Any]) -> None:
         assert index.query(a) == []
 
 
+def test_dihedral_order_matches_reference_files() -> None:
+    """``dihedral[k]`` is the hash of the k-th reference transform (bridge-<k+1>-*.jpg)."""
+    folder = IMAGES / "reg-test-input" / "dih"
+    if not folder.is_dir():
+        pytest.skip(f"no dihedral reference images at {folder}")
+    files = sorted(folder.glob("bridge-*.jpg"))
+    assert len(files) == len(DIHEDRAL_NAMES)
+    original = _hash(files[0])
+    for k, (name, path) in enumerate(zip(DIHEDRAL_NAMES, files, strict=True)):
+        dists = [distance(d, _hash(path).hex) for d in original.dihedral]
+        assert dists[k] == min(dists) and dists[k] <= MATCH_THRESHOLD, (name, path.name, dists)
+
+
 # ------------------------------------------------------------- (b) generated photographs
 
 
@@ -99,7 +114,8 @@ def synthetic_photo(seed: int, size: tuple[int, int] = (480, 360)) -> Image.Imag
     draw = ImageDraw.Draw(image)
     for _ in range(14):
         x0, y0 = int(rng.integers(0, width)), int(rng.integers(0, height))
-        box = [x0, y0, x0 + int(rng.integers(20, width // 2)), y0 + int(rng.integers(20, height // 2))]
+        x1, y1 = x0 + int(rng.integers(20, width // 2)), y0 + int(rng.integers(20, height // 2))
+        box = [x0, y0, x1, y1]
         color = tuple(int(v) for v in rng.integers(0, 256, 3))
         if rng.random() < 0.5:
             draw.ellipse(box, fill=color)
@@ -163,7 +179,10 @@ def test_edited_copy_matches(
     copy = _hash(path)
     assert original.usable and copy.usable
     index: PdqIndex[str] = PdqIndex([(original, "original")])
-    if not rotated:
+    if rotated:  # a different hash altogether: only the dihedral hashes find it
+        assert distance(original.hex, copy.hex) > MATCH_THRESHOLD
+        assert index.query(copy) == []
+    else:
         assert distance(original.hex, copy.hex) <= MATCH_THRESHOLD
         assert [item for item, _ in index.query(copy)] == ["original"]
     matches = index.query_dihedral(copy)
@@ -187,8 +206,9 @@ def test_different_photos_do_not_match(originals: dict[int, tuple[Image.Image, P
         lambda: Image.new("RGB", (300, 200), (128, 128, 128)),
         lambda: Image.new("L", (64, 64), 255),
         lambda: Image.fromarray(
-            (np.full((120, 160, 3), 90) + np.random.default_rng(0).integers(0, 2, (120, 160, 3)))
-            .astype(np.uint8)
+            (
+                np.full((120, 160, 3), 90) + np.random.default_rng(0).integers(0, 2, (120, 160, 3))
+            ).astype(np.uint8)
         ),
     ],
     ids=["flat-grey", "white", "faint-noise"],
@@ -285,21 +305,43 @@ def planted() -> list[str]:
     return hashes
 
 
-def _brute_pairs(hashes: list[str], threshold: int) -> list[tuple[int, int, int]]:
-    ints = [int(h, 16) for h in hashes]
-    return [
-        (i, j, (ints[i] ^ ints[j]).bit_count())
-        for i, j in combinations(range(len(ints)), 2)
-        if (ints[i] ^ ints[j]).bit_count() <= threshold
-    ]
+@pytest.fixture(scope="module")
+def planted_distances(planted: list[str]) -> np.ndarray[Any, np.dtype[np.int64]]:
+    return _distances(planted)
 
 
-@pytest.mark.parametrize("threshold", [0, 8, 15, 16, 31, 32, 47, 60])
-def test_index_agrees_with_brute_force(planted: list[str], threshold: int) -> None:
+def _distances(hashes: list[str]) -> np.ndarray[Any, np.dtype[np.int64]]:
+    """All pairwise Hamming distances, by brute force."""
+    raw = np.frombuffer(bytes.fromhex("".join(hashes)), dtype=np.uint64).reshape(-1, 4)
+    out = np.zeros((len(hashes), len(hashes)), dtype=np.int64)
+    for k in range(4):
+        out += np.bitwise_count(raw[:, None, k] ^ raw[None, :, k])
+    return out
+
+
+def _brute_pairs(
+    distances: np.ndarray[Any, np.dtype[np.int64]], threshold: int
+) -> list[tuple[int, int, int]]:
+    i, j = np.nonzero(np.triu(distances <= threshold, k=1))
+    return sorted(zip(i.tolist(), j.tolist(), distances[i, j].tolist(), strict=True))
+
+
+@pytest.mark.parametrize("join", ["segments", "linear"])
+@pytest.mark.parametrize("threshold", [0, 8, 15, 16, 20, 31, 32, 47, 60])
+def test_index_agrees_with_brute_force(
+    planted: list[str],
+    planted_distances: np.ndarray[Any, np.dtype[np.int64]],
+    threshold: int,
+    join: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Small sets are joined by brute force; force the segment joins used at scale.
+    monkeypatch.setattr(pdq, "_LINEAR_PAIRS_BELOW", 0 if join == "segments" else 10**9)
     index: PdqIndex[int] = PdqIndex()
     assert index.add_many((h, i) for i, h in enumerate(planted)) == len(planted)
-    expected = _brute_pairs(planted, threshold)
-    assert sorted(index.pairs(threshold)) == expected  # each pair once, earlier id first
+    expected = _brute_pairs(planted_distances, threshold)
+    threads = 1 + threshold % 2
+    assert sorted(index.pairs(threshold, threads=threads)) == expected  # once, earlier id first
     neighbours: dict[int, list[tuple[int, int]]] = {i: [(i, 0)] for i in range(len(planted))}
     for i, j, d in expected:
         neighbours[i].append((j, d))
@@ -310,8 +352,11 @@ def test_index_agrees_with_brute_force(planted: list[str], threshold: int) -> No
         assert got == sorted(neighbours[q], key=lambda kv: (kv[1], kv[0]))
 
 
-def test_index_pending_and_built_parts_agree(planted: list[str]) -> None:
+def test_index_pending_and_built_parts_agree(
+    planted: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Adds after a build are scanned linearly until the next build; answers are the same."""
+    monkeypatch.setattr(pdq, "_LINEAR_PAIRS_BELOW", 0)
     half = len(planted) // 2
     mixed: PdqIndex[int] = PdqIndex((h, i) for i, h in enumerate(planted[:half]))
     mixed.build()
@@ -323,6 +368,15 @@ def test_index_pending_and_built_parts_agree(planted: list[str]) -> None:
     assert mixed.query_many(sample) == built.query_many(sample)
     assert sorted(mixed.pairs()) == sorted(built.pairs())
     assert len(mixed) == len(built) == len(planted)
+
+
+def test_index_pickles_for_workers(planted: list[str]) -> None:
+    """A built index can be broadcast to Dask workers (pickle) and answers the same."""
+    index: PdqIndex[int] = PdqIndex((h, i) for i, h in enumerate(planted))
+    index.build()
+    index.add(planted[0], -1)  # one pending add travels too
+    copy = pickle.loads(pickle.dumps(index))
+    assert copy.query_many(planted[:50]) == index.query_many(planted[:50])
 
 
 def test_identical_hashes_are_stored_once() -> None:
@@ -346,29 +400,6 @@ def test_empty_index_and_bad_threshold() -> None:
         index.add("not a hash", "x")
 
 
-@pytest.mark.parametrize("threshold", [15, 31, 40])
-def test_join_layouts_agree_with_brute_force(planted: list[str], threshold: int) -> None:
-    """pairs() picks its segment layout from a cost model by size; check layouts it may pick."""
-    from redflags.link.pdq import _cols_from_hexes, _join_pairs, _JoinPlan
-
-    distinct = list(dict.fromkeys(planted))
-    expected = _brute_pairs(distinct, threshold)
-    cols = _cols_from_hexes(distinct)
-    for segments in (11, 12, 14, 16, 21, 32):
-        width, extra = divmod(256, segments)
-        widths = (width + 1,) * extra + (width,) * (segments - extra)
-        need = max(0, threshold + 1 - segments)
-        radii = tuple(need // segments + (i < need % segments) for i in range(segments))
-        if radii[0] > 3:
-            continue
-        got = sorted(
-            (min(a, b), max(a, b), d)
-            for chunk in _join_pairs(cols, threshold, _JoinPlan(widths, radii, 0.0))
-            for a, b, d in zip(*(part.tolist() for part in chunk), strict=True)
-        )
-        assert got == expected, (segments, radii)
-
-
 @pytest.mark.parametrize("bits", range(MATCH_THRESHOLD + 1))
 def test_band_keys_guarantee_at_every_distance(bits: int) -> None:
     rng = np.random.default_rng(bits)
@@ -376,6 +407,15 @@ def test_band_keys_guarantee_at_every_distance(bits: int) -> None:
         b = _flip(rng, a, bits)
         assert distance(a, b) == bits
         assert set(band_keys(a)) & set(band_keys(b))
+        # The same holds for any smaller threshold the pair is within.
+        assert set(band_keys(a, bits)) & set(band_keys(b, bits))
+    # Worst case for the pigeonhole: the bits spread evenly over the 16 segments.
+    value = int(a, 16)
+    for i in range(bits):
+        value ^= 1 << (16 * (i % 16) + i // 16)
+    spread = f"{value:064x}"
+    assert distance(a, spread) == bits
+    assert set(band_keys(a)) & set(band_keys(spread))
 
 
 def test_band_keys_shape() -> None:
@@ -385,6 +425,7 @@ def test_band_keys_shape() -> None:
     keys = band_keys(h)
     assert len(keys) == len(set(keys)) == 256 and keys[0] == "pdq:0~0:0122"
     assert len(band_keys(h, threshold=47)) == 16 * 120
+    assert len(band_keys(h, threshold=20)) == 5 * 16 + 11  # radius 1 on 5 segments only
     with pytest.raises(ValueError, match="pairs"):
         band_keys(h, threshold=48)
     # Exact keys only promise 15 bits: a 16-bit change can touch every segment once.

@@ -34,12 +34,14 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from redflags.link import templates as tpl
 from redflags.link.names import names_in
+from redflags.link.pdq import MATCH_THRESHOLD, PdqHash, PdqIndex, hash_image
 from redflags.link.unionfind import UnionFind
 
 __all__ = ["LinkParams", "LinkResult", "identifier_keys", "link_records"]
@@ -69,9 +71,15 @@ class LinkParams:
     workers: int = 1
     #: link through near-duplicate text at all
     templates: bool = True
-    #: only ads screened as commercial-sex link by text: ordinary classifieds reuse stock text
-    #: across unrelated posters all the time (tutors, furniture, job ads), so near-duplicate
-    #: text there is no evidence of one poster
+    #: link through reused photos (PDQ) when ads list image files
+    photos: bool = True
+    #: where relative image paths are resolved (default: as given, from the working directory)
+    image_root: str | None = None
+    #: also match rotated and mirrored copies (8 queries per photo; costs ~7x the photo step)
+    photo_dihedral: bool = True
+    #: only ads screened as commercial-sex link by text or photo: ordinary classifieds reuse
+    #: stock text and stock photos across unrelated posters all the time (tutors, furniture,
+    #: job ads), so near-duplicates there are no evidence of one poster
     template_min_commerce: float = 0.5
 
 
@@ -134,6 +142,8 @@ class _Columns:
         self.phones: list[tuple[str, ...]] = []
         self.top: list[tuple[tuple[str, str], ...]] = []
         self.shingles: list[bytes] = []
+        self.photos: dict[int, list[PdqHash]] = {}
+        self.photo_errors = 0
 
     def add(self, ad: Mapping[str, Any], a: Mapping[str, Any], names: tuple[str, ...]) -> int:
         i = len(self.ids)
@@ -187,7 +197,6 @@ def link_records(
     sample = list(islice(it, prm.stock_sample))
     if stock is not None:
         stock.learn(_ad_text(ad) for ad, a in _one_per_poster(sample))
-        stock.freeze()
 
     global _STOCK
     _STOCK = stock
@@ -195,15 +204,22 @@ def link_records(
 
     def consume(
         chunk: Sequence[tuple[Mapping[str, Any], Mapping[str, Any]]],
-        mapped: tuple[list[tuple[tuple[str, ...], bytes]], list[tuple[str, ...]]],
+        mapped: _Mapped,
     ) -> None:
-        feats, names = mapped
+        feats, names, photos = mapped
         for k, (ad, a) in enumerate(chunk):
             i = cols.add(ad, a, names[k])
+            ph = photos[k]
+            commercial = float(a.get("commerce", 1.0)) >= prm.template_min_commerce
+            if ph is not None:
+                cols.photo_errors += ph[1]
+                # like text, stock photos are reused by unrelated ordinary advertisers
+                if ph[0] and commercial:
+                    cols.photos[i] = ph[0]
             for key in identifier_keys(ad, a):
                 if key not in prm.ignore_keys:
                     id_keys[key].append(i)
-            if use_tpl and float(a.get("commerce", 1.0)) >= prm.template_min_commerce:
+            if use_tpl and commercial:
                 keys, packed = feats[k]
                 cols.shingles.append(packed)
                 for bk in keys:
@@ -219,7 +235,7 @@ def link_records(
         while chunk := list(islice(it, prm.batch)):
             yield chunk
 
-    for chunk, mapped in _map_ordered(chunks(), prm.workers, use_tpl):
+    for chunk, mapped in _map_ordered(chunks(), prm):
         consume(chunk, mapped)
     sample.clear()
 
@@ -263,6 +279,11 @@ def link_records(
                 via[m].add(f"template:{tid}")
                 uf.union(members[0], m)
         stats["template_clusters"] = len(groups)
+
+    # ---- reused photos: PDQ within 31 bits (and rotated/mirrored copies), low quality ignored
+    if cols.photos:
+        stats["photo_links"] = _link_photos(cols, uf, via, prm)
+    stats["photo_errors"] = cols.photo_errors
 
     # ---- identifiers, most specific first; hubs are reported, not used
     hubs: list[dict[str, Any]] = []
@@ -341,41 +362,96 @@ def _one_per_poster(
 #: the stock-phrase filter the map step applies; set before worker processes fork
 _STOCK: tpl.StockFilter | None = None
 
-_Mapped = tuple[list[tuple[tuple[str, ...], bytes]], list[tuple[str, ...]]]
+_Photos = tuple[list[PdqHash], int] | None
+_Mapped = tuple[list[tuple[tuple[str, ...], bytes]], list[tuple[str, ...]], list[_Photos]]
+_Chunk = list[tuple[Mapping[str, Any], Mapping[str, Any]]]
 
 
-def _map_texts(texts: list[str], templates: bool) -> _Mapped:
-    """The per-ad map step that needs text: template features and the names used."""
+def _map_chunk(texts: list[str], images: list[list[str]], templates: bool,
+               image_root: str | None) -> _Mapped:
+    """The per-ad map step that needs content: template features, names, photo hashes."""
     feats: list[tuple[tuple[str, ...], bytes]] = [((), b"")] * len(texts)
     if templates:
         feats = [(f.keys, f.shingles) for f in tpl.features(texts, _STOCK)]
-    return feats, [tuple(names_in(t)) if t else () for t in texts]
+    photos: list[_Photos] = []
+    for paths in images:
+        if not paths:
+            photos.append(None)
+            continue
+        hashes = []
+        failed = 0
+        for path in paths:
+            h = hash_image(Path(image_root, path) if image_root else Path(path))
+            if h is None:
+                failed += 1
+            elif h.usable:
+                hashes.append(h)
+        photos.append((hashes, failed))
+    return feats, [tuple(names_in(t)) if t else () for t in texts], photos
 
 
-def _map_ordered(
-    chunks: Iterator[list[tuple[Mapping[str, Any], Mapping[str, Any]]]],
-    workers: int,
-    templates: bool,
-) -> Iterator[tuple[list[tuple[Mapping[str, Any], Mapping[str, Any]]], _Mapped]]:
-    """Run :func:`_map_texts` over chunks, in order, on ``workers`` forked processes."""
-    if workers <= 1:
+def _images(ad: Mapping[str, Any]) -> list[str]:
+    imgs = ad.get("images") or []
+    if isinstance(imgs, str):
+        return [imgs]
+    return [str(p) for p in imgs if isinstance(p, str) and "://" not in p]
+
+
+def _map_ordered(chunks: Iterator[_Chunk], prm: LinkParams) -> Iterator[tuple[_Chunk, _Mapped]]:
+    """Run :func:`_map_chunk` over chunks, in order, on ``prm.workers`` forked processes."""
+
+    def args(chunk: _Chunk) -> tuple[list[str], list[list[str]], bool, str | None]:
+        images = [_images(ad) if prm.photos else [] for ad, _ in chunk]
+        return [_ad_text(ad) for ad, _ in chunk], images, prm.templates, prm.image_root
+
+    if prm.workers <= 1:
         for chunk in chunks:
-            yield chunk, _map_texts([_ad_text(ad) for ad, _ in chunk], templates)
+            yield chunk, _map_chunk(*args(chunk))
         return
     import multiprocessing as mp
     from collections import deque
 
-    window: deque[tuple[list[Any], Any]] = deque()
-    with mp.get_context("fork").Pool(workers) as pool:
+    window: deque[tuple[_Chunk, Any]] = deque()
+    with mp.get_context("fork").Pool(prm.workers) as pool:
         for chunk in chunks:
-            texts = [_ad_text(ad) for ad, _ in chunk]
-            window.append((chunk, pool.apply_async(_map_texts, (texts, templates))))
-            if len(window) >= workers * 3:
+            window.append((chunk, pool.apply_async(_map_chunk, args(chunk))))
+            if len(window) >= prm.workers * 3:
                 c, r = window.popleft()
                 yield c, r.get()
         while window:
             c, r = window.popleft()
             yield c, r.get()
+
+
+def _link_photos(cols: _Columns, uf: UnionFind, via: list[set[str]], prm: LinkParams) -> int:
+    """Union ads whose photos are within PDQ's match threshold; returns links made."""
+    index: PdqIndex[int] = PdqIndex()
+    owners: list[int] = []
+    signals: list[str] = []
+    for i, hashes in cols.photos.items():
+        for h in hashes:
+            index.add(h, i)
+            if prm.photo_dihedral:
+                for d in h.dihedral[1:]:
+                    signals.append(d)
+                    owners.append(i)
+    links = 0
+
+    def join(a: int, b: int, key: str) -> None:
+        nonlocal links
+        if a == b:
+            return
+        via[a].add(key)
+        via[b].add(key)
+        links += uf.union(a, b)
+
+    for a, b, _dist in index.pairs(MATCH_THRESHOLD):
+        join(a, b, f"photo:{cols.photos[min(a, b)][0].hex[:16]}")
+    if signals:
+        for owner, matches in zip(owners, index.query_many(signals), strict=True):
+            for other, _dist in matches:
+                join(owner, other, f"photo:{cols.photos[min(owner, other)][0].hex[:16]}")
+    return links
 
 
 def _short_hash(s: str) -> str:

@@ -21,18 +21,24 @@ Hashes
     bit order, quality 0-100, and the 8 dihedral hashes for rotation/flip matching) or ``None``
     when the file cannot be decoded; the caller records that and moves on.
 Index
-    :class:`PdqIndex` is a multi-index hash (Norouzi et al., "Fast search in Hamming space with
-    multi-index hashing", CVPR 2012) over 16 segments of 16 bits, in numpy arrays (about 100
-    bytes per distinct hash).  Any two hashes within 31 bits agree on at least one segment up
-    to one bit (16 segments x 2 bits = 32 > 31), so probing each segment value and its 16
-    one-bit neighbours finds every match: the same scheme HMA's ``PDQMultiHashIndex`` uses
-    (16 hash maps, ``nflip = threshold // 16``), but batched in numpy instead of faiss'
-    per-query ``unordered_set``, which measured ~1.1 ms per query at 1M hashes here against
-    tens of microseconds for this index (see ``bench/pdq_index.py``).
+    :class:`PdqIndex` is a multi-index hash (Norouzi et al., "Fast search in Hamming space
+    with multi-index hashing", CVPR 2012) over 16 segments of 16 bits, held in numpy arrays
+    (~112 bytes per distinct hash).  Two hashes within 31 bits agree on some segment up to
+    one bit (16 segments x 2 bits = 32 > 31), so probing each segment's value and its 16
+    one-bit neighbours finds every match; narrower thresholds probe less
+    (:func:`segment_radii`).  HMA's faiss ``PDQMultiHashIndex`` uses the same layout
+    (16 tables, ``nflip = threshold // 16``).  faiss-cpu was tried and not adopted: side by
+    side on 1M random hashes its ``IndexBinaryMultiHash`` took 8 s to build (this: 2.4 s)
+    and 1.9-4 ms per ``range_search`` query (this: 0.5-1.1 ms one at a time, 0.2-0.4 ms
+    batched), and it is an 18 MB native wheel.
+    :meth:`PdqIndex.pairs` joins the whole set with itself segment by segment.
 Group-by keys
-    :func:`band_keys` gives string keys such that any two hashes within the threshold share at
-    least one key; a map/group-by linker (Dask) builds candidate pairs from them and verifies
-    each with :func:`distance`.
+    :func:`band_keys` gives string keys such that any two hashes within the threshold share
+    at least one key; a map/group-by linker (Dask) builds candidate pairs from them and
+    verifies each with :func:`distance`.
+Export
+    :func:`export_hma` writes the signal file python-threatexchange reads (and HMA banks
+    take line by line); :func:`read_hma` reads one, e.g. a hotline's list.
 """
 
 from __future__ import annotations
@@ -50,7 +56,7 @@ from pathlib import Path
 from typing import Final, Generic, TypeVar
 
 import numpy as np
-import pdqhash  # type: ignore[import-untyped]
+import pdqhash
 from numpy.typing import NDArray
 from PIL import Image
 
@@ -127,7 +133,7 @@ _MAX_THRESHOLD: Final = SEGMENTS * (_MAX_RADIUS + 1) - 1
 _JOIN_THREADS: Final = min(4, os.cpu_count() or 1)
 
 #: Below this many distinct hashes a brute-force scan of all pairs beats 16 segment joins.
-_LINEAR_PAIRS_BELOW: Final = 4_000
+_LINEAR_PAIRS_BELOW: Final = 1_000
 
 #: Hashes added after the last build are scanned linearly until there are this many; then the
 #: index is rebuilt.  A linear scan of 16k hashes costs about as much as one probe query.
@@ -293,13 +299,15 @@ def band_keys(signal: str | PdqHash, threshold: int = MATCH_THRESHOLD) -> list[s
     ======================  ===========  ========================================
 
     Guarantee: every pair within ``threshold`` shares a key, whatever the data (tested at
-    every distance 0..31).  The price is candidates: at the default, unrelated (uniformly
-    random) hashes share a key with probability ~0.41%, ~N²/485 candidate pairs for N hashes.
-    Exact 8-bit segments (32 keys, also safe at 31 bits) let ~11.8% of unrelated pairs
-    through, 29 times as many candidates, so they are not used; ``bench/pdq_index.py``
-    measures both.  Keys are only comparable between hashes keyed with the same threshold.
-    Past ~1M hashes prefer :meth:`PdqIndex.pairs`, or query a broadcast :class:`PdqIndex`
-    per partition.  For rotated/mirrored copies, emit the keys of all ``PdqHash.dihedral``.
+    every distance 0..31).  The price is candidates.  At the default a group-by enumerates
+    ~0.78% of all pairs of unrelated (uniformly random) hashes, ~N²/256 for N hashes (0.41%
+    distinct; equal segments share all 16 keys).  Exact 8-bit segments (32 keys, the only
+    exact-key scheme also safe at 31 bits) enumerate 12.5%, N²/16, 16 times as many, so
+    they are not used; exact 16-bit segments are safe only up to 15 bits.  Measured by
+    ``bench/pdq_index.py`` (100k hashes: 39M candidates against 625M).  Past ~100k hashes
+    prefer :meth:`PdqIndex.pairs`, or query a broadcast :class:`PdqIndex` per partition.
+    Keys are only comparable between hashes keyed with the same threshold.  For
+    rotated/mirrored copies, emit the keys of all ``PdqHash.dihedral`` hashes.
 
     Low-quality hashes (a :class:`PdqHash` below :data:`MIN_QUALITY`) get no keys.
 
@@ -321,20 +329,24 @@ def band_keys(signal: str | PdqHash, threshold: int = MATCH_THRESHOLD) -> list[s
     keys: list[str] = []
     for segment, radius in enumerate(radii):
         value = int(hex_[4 * segment : 4 * segment + 4], 16)
-        if radius == 0:
-            keys.append(f"pdq:{segment:x}:{value:04x}")
-            continue
-        for cleared in combinations(range(_SEGMENT_BITS), radius):
-            masked = value
-            for bit in cleared:
-                masked &= ~(1 << bit)
-            tag = ".".join(f"{bit:x}" for bit in cleared)
-            keys.append(f"pdq:{segment:x}~{tag}:{masked:04x}")
+        keys.extend(f"{prefix}{value & keep:04x}" for prefix, keep in _key_parts(segment, radius))
     return keys
 
 
+@cache
+def _key_parts(segment: int, radius: int) -> tuple[tuple[str, int], ...]:
+    """(key prefix, bits kept) for each way of clearing ``radius`` bits of a segment."""
+    if radius == 0:
+        return ((f"pdq:{segment:x}:", 0xFFFF),)
+    parts = []
+    for cleared in combinations(range(_SEGMENT_BITS), radius):
+        tag = ".".join(f"{bit:x}" for bit in cleared)
+        parts.append((f"pdq:{segment:x}~{tag}:", 0xFFFF & ~sum(1 << bit for bit in cleared)))
+    return tuple(parts)
+
+
 def segment_radii(threshold: int) -> tuple[int, ...] | None:
-    """Per-segment radii for a threshold, or ``None`` past :data:`_MAX_THRESHOLD`.
+    """Per-segment radii for a threshold, or ``None`` past 47 (then scans are linear).
 
     Generalised pigeonhole (Qin et al., "GPH: similarity search in Hamming space", ICDE
     2018): if ``sum(r_s + 1) > threshold`` then any pair within ``threshold`` bits differs in
@@ -360,10 +372,11 @@ class PdqIndex(Generic[T]):
 
     Items are ``(hash, item_id)``; the same hash may be added under many ids (the same photo
     in many ads) and is stored once.  Adds are cheap appends; the segment tables are (re)built
-    lazily on the first query after more than :data:`_PENDING_LIMIT` adds (or by
-    :meth:`build`); until then new hashes are scanned linearly.  Memory: ~112 bytes per
-    distinct hash in numpy arrays (hash 32, segment tables 64, item map 16) plus 8 MB of
-    bucket offsets, plus the item ids themselves.
+    lazily on the first query after more than 16,384 adds (or by :meth:`build`); until then
+    new hashes are scanned linearly.  Memory: ~112 bytes per distinct hash in numpy arrays
+    (hash 32, segment tables 64, item map 16) plus 8 MB of bucket offsets, plus the item ids.
+    Not thread-safe while adding; call :meth:`build` before sharing it read-only (it
+    pickles, e.g. to broadcast to Dask workers).
 
     >>> index: PdqIndex[int] = PdqIndex()
     >>> index.add_many([("0" * 64, 1), ("0" * 63 + "1", 2), ("f" * 64, 3)])
@@ -419,15 +432,23 @@ class PdqIndex(Generic[T]):
         return True
 
     def add_many(self, entries: Iterable[tuple[str | PdqHash, T]]) -> int:
-        """Index many ``(hash, item_id)`` pairs; returns how many were indexed."""
+        """Index many ``(hash, item_id)`` pairs; returns how many were indexed.
+
+        Raises ``ValueError`` (and indexes nothing) if any hash is malformed.
+        """
         hexes: list[str] = []
+        ids: list[T] = []
         for signal, item_id in entries:
-            hex_ = self._accept(signal)
-            if hex_ is not None:
-                hexes.append(hex_)
-                self._ids.append(item_id)
-        self._pending += bytes.fromhex("".join(hexes))
+            if isinstance(signal, PdqHash):
+                if signal.quality < self.min_quality:
+                    self._ignored += 1
+                    continue
+                signal = signal.hex
+            hexes.append(signal)
+            ids.append(item_id)
+        self._pending += _hexes_to_bytes(hexes)
         self._pending_cols = None
+        self._ids.extend(ids)
         return len(hexes)
 
     def _accept(self, signal: str | PdqHash) -> str | None:
@@ -481,9 +502,7 @@ class PdqIndex(Generic[T]):
 
     # ---- querying
 
-    def query(
-        self, signal: str | PdqHash, threshold: int = MATCH_THRESHOLD
-    ) -> list[tuple[T, int]]:
+    def query(self, signal: str | PdqHash, threshold: int = MATCH_THRESHOLD) -> list[tuple[T, int]]:
         """Items within ``threshold`` bits of ``signal`` as ``(item_id, distance)``, nearest first.
 
         A low-quality :class:`PdqHash` matches nothing.
@@ -607,8 +626,9 @@ class PdqIndex(Generic[T]):
         buckets within the segment's radius (:func:`segment_radii`), the candidates verified
         on all 256 bits, and a pair is reported only from the first segment where it
         qualifies, so no global de-duplication is needed.  Segments run on ``threads``
-        threads (default :data:`_JOIN_THREADS`).  On unrelated hashes the work is ~N²/485
-        verified candidates at the default threshold (``bench/pdq_index.py``).
+        threads (default: CPU count, at most 4).  On unrelated hashes the work is ~N²/485
+        verified candidates at the default threshold: ~1 minute for 1M hashes on 2 cores
+        (``bench/pdq_index.py``).
         """
         _check_threshold(threshold)
         self.build()
@@ -733,7 +753,19 @@ def _cols_from_bytes(raw: bytes) -> _Cols:
 
 
 def _cols_from_hexes(hexes: Sequence[str]) -> _Cols:
-    return _cols_from_bytes(bytes.fromhex("".join(canonicalize(h) for h in hexes)))
+    return _cols_from_bytes(_hexes_to_bytes(hexes))
+
+
+def _hexes_to_bytes(hexes: Sequence[str]) -> bytes:
+    """32 bytes per hash, validated in bulk (per hash only to name a bad one)."""
+    try:
+        raw = bytes.fromhex("".join(hexes))
+    except ValueError:
+        raw = b""
+    # fromhex skips whitespace, so also check every length and the total.
+    if len(raw) != 32 * len(hexes) or any(len(h) != 64 for h in hexes):
+        raw = bytes.fromhex("".join(canonicalize(h) for h in hexes))  # raises on the bad one
+    return raw
 
 
 def _segment(cols: _Cols, s: int) -> NDArray[np.uint16]:
@@ -810,9 +842,7 @@ def _unique_cols(cols: _Cols) -> tuple[_Cols, _Ints]:
     return np.ascontiguousarray(ordered[:, new]), inverse
 
 
-def _linear_search(
-    queries: _Cols, cols: _Cols, threshold: int
-) -> tuple[_Ints, _Ints, _Ints]:
+def _linear_search(queries: _Cols, cols: _Cols, threshold: int) -> tuple[_Ints, _Ints, _Ints]:
     """Brute force: (query number, row, distance) for every row within ``threshold``."""
     out: list[tuple[_Ints, _Ints, _Ints]] = []
     n_rows = cols.shape[1]
