@@ -89,6 +89,8 @@ class LinkResult:
     networks: list[dict[str, Any]]
     hubs: list[dict[str, Any]]
     stats: dict[str, int] = field(default_factory=dict)
+    #: every usable photo hash, by ad id (for export to hash-sharing programmes such as HMA)
+    photos: list[tuple[str, PdqHash]] = field(default_factory=list)
 
 
 def identifier_keys(ad: Mapping[str, Any], assessment: Mapping[str, Any]) -> list[str]:
@@ -334,7 +336,8 @@ def link_records(
     stats["ads"] = n
     stats["linked_ads"] = len(net_of)
     stats["networks"] = len(networks)
-    return LinkResult(links, networks, hubs, dict(stats))
+    photos = [(cols.ids[i], h) for i, hs in sorted(cols.photos.items()) for h in hs]
+    return LinkResult(links, networks, hubs, dict(stats), photos)
 
 
 def _mixed_use(members: list[int], cols: _Columns, prm: LinkParams) -> bool:
