@@ -11,11 +11,12 @@ group-by, so the linker stays map → group-by → union-find (DESIGN.md §1) an
    mid-sentence words (names, cities) by ``<name>``; emoji and punctuation dropped.
 2. :func:`shingles` — 64-bit hashes of word k-shingles, stable across processes and machines.
 3. :class:`StockFilter` — drops shingles found in more than :data:`MAX_DF` of a sample of ads
-   ("call or text", "new in town", "100% real"), and refuses ads left with fewer than
-   :data:`MIN_SHINGLES` shingles, so boilerplate never links strangers.
+   ("call or text", "new in town", "100% real"), and gives no keys to ads left with fewer than
+   :data:`MIN_SHINGLES` shingles or :data:`MIN_NOVEL_WORDS` words of their own, so boilerplate
+   never links strangers.
 4. :class:`Signature` / :func:`band_keys` — MinHash (datasketch's ``affine32`` scheme, computed
    vectorised in numpy) cut into bands; each band is a key ``"tpl:<band>:<hex>"``.  Ads sharing
-   a key are *candidates*.
+   a key are *candidates*.  :func:`features` does steps 1–4 for a batch of ads at once.
 5. :func:`verify` — exact Jaccard of two shingle sets; a candidate pair links only at
    :data:`ACCEPT_JACCARD` or above.  Band buckets larger than :data:`MAX_BUCKET` are hubs: the
    linker must not verify them as a clique (:func:`bucket_pairs` verifies them as a chain).
@@ -41,10 +42,10 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
-from itertools import chain
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from functools import lru_cache
+from itertools import chain
 from typing import Any, Literal, TypeVar
 
 import numpy as np
@@ -60,8 +61,10 @@ __all__ = [
     "MAX_ALIGN",
     "MAX_BUCKET",
     "MAX_DF",
+    "MIN_NOVEL_WORDS",
     "MIN_SHINGLES",
     "NUM_PERM",
+    "PAIR_DF",
     "SEED",
     "SHINGLE_K",
     "SLOT",
@@ -86,36 +89,61 @@ __all__ = [
 
 # --------------------------------------------------------------------------- named knobs
 
-#: Word shingle length.  Measured on synthetic networks (bench/templates.py, ``--measure``):
-#: k=3 separates copies of one template (swapped name/city/price/phone, a word dropped) from
-#: unrelated ads best; k=2 lets common word pairs ("and sweet") raise strangers' Jaccard, k≥4
-#: lets each swapped name destroy 4+ shingles and pushes copies of short ads below acceptance.
+# Measurements quoted below: ``python bench/templates.py --measure`` -- 20k ads of the bench's
+# own templated generator (P/R = pairwise precision/recall of the text-linked components), and
+# 20k ads of redflags.synth (12,956 commercial ads; stock learnt from all).
+
+#: Word shingle length.  k=3 links best (recall 0.996; k=4 0.987, k=5 lower) because every
+#: swapped or dropped word destroys k shingles; k=2 lets common word pairs lift strangers'
+#: Jaccard (max 0.43 vs 0.19 for k=3).
 SHINGLE_K = 3
-#: MinHash permutations: 128 keeps the Jaccard estimate's standard error near 0.04 and is the
-#: datasketch default; the vectorised numpy MinHash makes the cost per ad negligible.
+#: MinHash permutations.  64 gives 16 band keys per ad; 128 gives 25 and 32 gives 10, with the
+#: same recall (0.997 / 0.996 / 0.998) and 4.2–4.6 candidates per ad.  64 keeps the group-by
+#: small while its S-curve is steeper than 32's (a J=0.2 pair is a candidate 2.5 % of the time,
+#: not 7.7 %), which matters for real text's many weakly similar pairs.  Exact verification,
+#: not the estimate, decides links.
 NUM_PERM = 64
 #: Fixed MinHash seed (datasketch's default), so band keys are the same on every machine and run.
 SEED = 1
-#: Jaccard at which LSH banding turns from "rarely a candidate" to "usually a candidate".  Set
-#: below :data:`ACCEPT_JACCARD` so pairs just above acceptance are still found.
+#: Jaccard at which LSH banding turns from "rarely a candidate" to "usually a candidate"; with
+#: 64 permutations it gives 16 bands of 4 rows (a pair at J=0.5 is a candidate 64 % of the time,
+#: at 0.7 99 %, at 0.3 12 %), and a cluster's copies chain up through union-find.
 LSH_THRESHOLD = 0.5
 #: Weights of datasketch's optimal-parameter search.  A false positive costs one cheap exact
 #: verify; a false negative silently loses a link, so misses weigh more.
 FALSE_POSITIVE_WEIGHT = 0.3
 FALSE_NEGATIVE_WEIGHT = 0.7
-#: A candidate pair becomes a link at or above this exact Jaccard (of stock-filtered shingles).
-#: Measured: copies with two slots swapped and a word dropped sit at 0.55–0.95; unrelated ads that
-#: share phrases stay below 0.25 (bench/templates.py --measure).
+#: A candidate pair becomes a link at or above this exact Jaccard of stock-filtered shingles.
+#: Template copies (name, city, price, phone swapped, a word dropped, emoji added) have median
+#: 0.77 and 5th percentile 0.56, strangers 99.9th percentile 0.09 and max 0.19.  At 0.4 / 0.5 /
+#: 0.6 -- bench corpus: precision 1.000 throughout, recall 0.997 / 0.996 / 0.972; synth:
+#: precision 0.994 / 0.997 / 0.999, recall 0.922 / 0.873 / 0.743.  0.5 keeps a margin for real
+#: text, whose strangers share more than synthetic ones; 0.4 is the recall-leaning choice.
 ACCEPT_JACCARD = 0.5
 #: An ad needs this many non-stock shingles to get band keys at all: about one distinctive
 #: sentence.  Short ads made of stock phrases never link on text (they may on identifiers).
 MIN_SHINGLES = 10
-#: A shingle found in more than this fraction of the learning sample is boilerplate.
-#: Stock phrases ("call or text", "new in town") occur in 1–30 % of ads; a network's own text is
-#: far rarer unless it *is* a sizeable share of the market, which identifiers still catch.
-MAX_DF = 0.02
-#: ... and it must be seen in at least this many ads, so small samples do not call everything stock.
+#: A shingle found in more than this fraction of the learning sample's ads *of its language
+#: bucket* is boilerplate; stock phrases ("call or text", "new in town") sit in 5–30 % of ads.
+#: Recall / precision at ACCEPT_JACCARD by MAX_DF -- synth: 0.01 → 0.38 / 0.999, 0.02 → 0.63 /
+#: 0.998, 0.05 → 0.87 / 0.997, 0.1 → 0.95 / 0.593 (kept stock phrases link strangers); bench
+#: corpus: 0.005 → 0.92, 0.01 → 0.99, 0.02 and 0.05 → 0.996, precision 1.000.
+MAX_DF = 0.05
+#: A word pair found in more than this fraction of the sample is a two-word stock phrase
+#: ("available now", "incall only"), whose neighbours vary too much for a frequent k-shingle.
+#: Pairs only decide which words are an ad's own (MIN_NOVEL_WORDS); they are never dropped.
+#: Ordinary pairs ("i am") reach MAX_DF easily, hence one ad in five: with pairs at 0.05, 32 % of
+#: synth's commercial ads (built from phrase banks) had fewer than 3 words of their own, at 0.2
+#: 13 %; the bench corpus's copies keep at least 8 (1st percentile; 5 at 0.05).
+PAIR_DF = 0.2
+#: Shingles and pairs must also be seen in this many ads, so small samples do not call
+#: everything stock.
 MIN_STOCK_DOCS = 5
+#: An ad needs this many distinct words of its own (outside stock shingles and stock pairs,
+#: placeholders not counted) to get band keys: an ad stitched together from stock phrases has
+#: rare seams between them but nothing of its own (tests/test_templates.py).  Bench template
+#: copies have at least 8 such words (1st percentile), stock-phrase ads 0.
+MIN_NOVEL_WORDS = 3
 #: A band bucket with more members than this is a hub (boilerplate the filter missed, or one huge
 #: network).  The linker must not verify it as a clique (O(n²)): :func:`bucket_pairs` verifies it
 #: as a chain of neighbours, and the linker reports the bucket.
@@ -154,7 +182,9 @@ except ImportError:  # pragma: no cover - normalize changed: stay correct, only 
     _LETTER_RUN = re.compile(r"([^\W\d_])\1+")
     _CONFUSABLES = {}
 
-_CONFUSABLE_CHARS = re.compile("[" + re.escape("".join(_CONFUSABLES)) + "]") if _CONFUSABLES else None
+_CONFUSABLE_CHARS = (
+    re.compile("[" + re.escape("".join(_CONFUSABLES)) + "]") if _CONFUSABLES else None
+)
 _ASCII_RUN = re.compile(r"([a-z])\1+")
 
 
@@ -228,27 +258,34 @@ def _squeeze(s: str) -> str:
     return _LETTER_RUN.sub(_squeeze_cb, s)
 
 
-#: A capitalised word right after a letter, digit or comma and a space: not sentence-initial.
-_CAP_AFTER_WORD = re.compile(r"(?:(?<=[^\W_] )|(?<=[,&] ))([^\W\d_a-z][^\W\d_]+)(?![\w'’])")
-#: Share of an ad's words that may be capitalised before capitals stop meaning "name".
+#: A capitalised word after a space or tab; it counts when a letter, digit, comma or "&" comes
+#: before that space on the same line (not the start of a sentence or line).
+_CAP_AFTER_SPACE = re.compile(r"[ \t]([^\W\d_a-z][^\W\d_]+)(?![\w'’])")
+#: Share of an ad's words (and at least 3) that may be capitalised before capitals stop meaning
+#: "name" (Title Case headlines, shouting).
 MAX_CAPS_SHARE = 0.3
 
 
-def _name_words(folded: str) -> frozenset[str]:
-    """Keys forms of capitalised words that are not sentence-initial and never lower-case.
+def _name_words(original: str) -> frozenset[str]:
+    """Keys forms of capitalised words that start no sentence or line and are never lower-case.
 
-    Off for ads that capitalise many words (Title Case headlines, shouting), where capitals say
-    nothing about names.
+    Read on the text as posted, where line breaks still show.  Off for ads that capitalise many
+    words (Title Case headlines, shouting), where capitals say nothing about names.
     """
-    caps = {w for w in _CAP_AFTER_WORD.findall(folded) if w[0].isupper() and w[1:].islower()}
-    if not caps or len(caps) > MAX_CAPS_SHARE * (folded.count(" ") + 1):
+    caps: set[str] = set()
+    for m in _CAP_AFTER_SPACE.finditer(original):
+        w = m.group(1)
+        before = original[m.start() - 1] if m.start() else "."
+        if (before.isalnum() or before in ",&") and w[0].isupper() and w[1:].islower():
+            caps.add(w)
+    if not caps or len(caps) > max(3, MAX_CAPS_SHARE * (original.count(" ") + 1)):
         return frozenset()
     out = set()
     for w in caps:
         low = w.lower()
-        if low in folded and re.search(rf"(?<![^\W\d_]){re.escape(low)}(?![^\W\d_])", folded):
+        if low in original and re.search(rf"(?<![^\W\d_]){re.escape(low)}(?![^\W\d_])", original):
             continue  # also written in lower case: an ordinary word
-        out.add(_squeeze(low))
+        out.add(_squeeze(low) if w.isascii() else keys_text(w))
     return frozenset(out)
 
 
@@ -357,30 +394,80 @@ def _scan(keys: str, names: frozenset[str] = frozenset()) -> list[tuple[str, int
 def _tokens(text: str | Normalized) -> tuple[str, list[tuple[str, int, int]]]:
     """Keys text and its masked tokens with offsets into it (the exact, slower path)."""
     if isinstance(text, Normalized):
-        keys, folded = text.text, _fold_text(text.original)
+        keys, original = text.text, text.original
     else:
-        folded = _fold_text(text)
-        keys = _keys_from_folded(folded)
-    return keys, _scan(keys, _name_words(folded))
+        keys, original = keys_text(text), text
+    return keys, _collapse_spelled(_scan(keys, _name_words(original)))
+
+
+#: Keys forms of spelled digits (English, Spanish, Russian); "for", "to", "ate" are left out.
+_DIGIT_WORDS = frozenset(
+    "zero oh one two thre four five six seven eight nine cero uno dos tres cuatro cinco seis "
+    "siete ocho nueve ноль нуль один одна два две три четыре пять шесть семь восемь девять".split()
+)
+_NUMBERISH = _DIGIT_WORDS | {"<num>", "<phone>"}
+#: Spelled digits mixed with numbers, this many tokens or more in a row, are one phone number
+#: ("six one nine - five five five - oh one three eight"); two are ordinary words ("one or two").
+MIN_SPELLED_RUN = 3
+
+
+def _collapse_spelled(tokens: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
+    """Runs of spelled digits and numbers become one ``<phone>`` (the keys view keeps the
+    words; the digits view that reads them costs more than the whole signature)."""
+    if _DIGIT_WORDS.isdisjoint([t for t, _, _ in tokens]):
+        return tokens
+    out: list[tuple[str, int, int]] = []
+    i = 0
+    while i < len(tokens):
+        j = i
+        while j < len(tokens) and tokens[j][0] in _NUMBERISH:
+            j += 1
+        run = tokens[i:j]
+        if len(run) >= MIN_SPELLED_RUN and any(t in _DIGIT_WORDS for t, _, _ in run):
+            out.append(("<phone>", run[0][1], run[-1][2]))
+            i = j
+        else:
+            out.append(tokens[i])
+            i += 1
+    return out
+
+
+def _collapse_spelled_words(tokens: list[str]) -> list[str]:
+    """:func:`_collapse_spelled` for plain tokens."""
+    if _DIGIT_WORDS.isdisjoint(tokens):
+        return tokens
+    return [t for t, _, _ in _collapse_spelled([(t, 0, 0) for t in tokens])]
 
 
 #: Characters stripped from the ends of a chunk before asking whether it is a plain word; none
 #: of them can start or end a contact, price or handle token.
-_EDGE_PUNCT = ".,!?;\"'()[]{}*~-/\\|<>…“”‘’«»"
+_EDGE_PUNCT = ".,!?;\"'()[]{}*~-/\\|<>…“”‘’«»•·–—"
 #: A chunk with one of these may join its neighbours into one token (phones, prices, handles).
-_CONTEXT = re.compile(r"[\d@:$€£+]")
+_CONTEXT = re.compile(r"[\d@$€£+]")
+#: ... and so may a platform name followed by a colon ("snap:", "kik:"), unlike "rates:".
+_PLATFORM_COLON = re.compile(rf"(?<![\w.])(?:{_PLATFORMS}):")
+_ALPHA_RUN = re.compile(r"[^\W\d_]+")
+
+
+def _needs_context(chunk: str) -> bool:
+    """May ``chunk`` form one token with the next chunk (a phone, a price, "snap: handle")?"""
+    if _CONTEXT.search(chunk) is not None:
+        return True
+    return ":" in chunk and ("//" in chunk or _PLATFORM_COLON.search(chunk) is not None)
 
 
 def _mask_keys(keys: str, names: frozenset[str]) -> list[str]:
-    """``[t for t, _, _ in _scan(keys, names)]``, about 3x faster.
+    """``[t for t, _, _ in _scan(keys, names)]``, several times faster.
 
-    Plain-word chunks (most of an ad) skip the big regex; only chunks that may form a contact,
-    price or handle with their neighbours are scanned, as a window reaching one chunk past them
-    (what the price and handle patterns look ahead into).  A hypothesis test keeps the two equal.
+    Most chunks between spaces are plain words, words with punctuation or emoji attached, or
+    ``don't``; they are tokenised with string methods.  Only chunks that may form a contact,
+    price or handle with their neighbours go through the big regex, as a window reaching one
+    chunk past them (what the price and handle patterns look ahead into), and chunks with a dot
+    or underscore (URLs, usernames) on their own.  A hypothesis test keeps the two equal.
     """
     out: list[str] = []
     append = out.append
-    search = _CONTEXT.search
+    alpha_runs = _ALPHA_RUN.findall
     chunks = keys.split(" ")
     n = len(chunks)
     i = 0
@@ -393,12 +480,23 @@ def _mask_keys(keys: str, names: frozenset[str]) -> list[str]:
             w = c.strip(_EDGE_PUNCT)
             if w.isalpha():
                 append("<name>" if w in names else w)
-            elif search(c) is None:
-                out.extend([t for t, _, _ in _scan(c, names)])
+            elif not w:
+                pass
+            elif not _needs_context(c):
+                if "." in w or "_" in w:  # maybe a URL or a username
+                    out.extend([t for t, _, _ in _scan(c, names)])
+                elif "'" in w or "’" in w:
+                    parts = w.replace("’", "'").split("'")
+                    if all(p.isalpha() for p in parts):
+                        append("".join(parts))  # "don't" -> "dont"; never a name
+                    else:
+                        out.extend([t for t, _, _ in _scan(c, names)])
+                else:  # words joined by symbols or emoji: "incall/outcall", "hi😘"
+                    out.extend(["<name>" if r in names else r for r in alpha_runs(w)])
             else:
                 end = pos + len(c) + 1
                 i += 1
-                while i < n and search(chunks[i]) is not None:
+                while i < n and _needs_context(chunks[i]):
                     end += len(chunks[i]) + 1
                     i += 1
                 if i < n:
@@ -417,20 +515,23 @@ def mask(text: str | Normalized, names: bool = True) -> list[str]:
 
     Accepts the raw text (the fast path) or an already built ``Views(text).keys``.  A name is a
     capitalised word that is not sentence-initial and never written in lower case in the same
-    ad (off when the ad capitalises most words): names and cities are exactly what copies of a
-    template swap, and masking them raised pair recall from 0.93 to 0.95 at equal precision on
-    the bench corpus (``bench/templates.py --measure``).
+    ad (off when the ad capitalises many words): names and cities are exactly what copies of a
+    template swap.  Masking them lifts copies' median Jaccard from 0.68 to 0.77 (5th percentile
+    0.52 to 0.56) while strangers stay at 0.09 (99.9th percentile); on the bench corpus linking
+    recall is high either way (0.993 → 0.996), so the gain is margin for short ads, and
+    templates get name slots (``bench/templates.py --measure``).  ``names=False`` keeps them as
+    ordinary words.
 
     >>> mask("NEW in town 🌹 Call 305.555.0123 or snap: kira_22, $200/hr, ask 4 Kira")
     ['new', 'in', 'town', 'cal', '<phone>', 'or', 'snap', '<handle>', '<price>', 'hr', 'ask', \
 '<num>', 'kira']
     """
     if isinstance(text, Normalized):
-        keys, folded = text.text, _fold_text(text.original)
+        keys, original = text.text, text.original
     else:
-        folded = _fold_text(text)
-        keys = _keys_from_folded(folded)
-    return _mask_keys(keys, _name_words(folded) if names else frozenset())
+        keys, original = keys_text(text), text
+    tokens = _mask_keys(keys, _name_words(original) if names else frozenset())
+    return _collapse_spelled_words(tokens)
 
 
 # --------------------------------------------------------------------------- shingles
@@ -466,18 +567,12 @@ def _fmix64(h: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
     return h ^ (h >> _U64(33))
 
 
-def _batch_shingles(
-    token_lists: Sequence[Sequence[str]], k: int
+def _token_hashes(
+    token_lists: Sequence[Sequence[str]],
 ) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.int64]]:
-    """Unique shingle hashes of many token lists at once.
-
-    Returns ``(hashes, bounds)``: list ``i``'s sorted unique hashes are
-    ``hashes[bounds[i]:bounds[i + 1]]``.  Vectorised over the whole batch, so the per-ad cost
-    is the token-hash lookups.
-    """
+    """All tokens' 64-bit hashes, concatenated, and each list's length."""
     n = len(token_lists)
     lens = np.fromiter((len(t) for t in token_lists), dtype=np.int64, count=n)
-    total = int(lens.sum())
     cache = _TOKEN_HASH_CACHE
     missing = {t for toks in token_lists for t in toks}.difference(cache.keys())
     if len(cache) + len(missing) > _TOKEN_CACHE_MAX:
@@ -486,41 +581,155 @@ def _batch_shingles(
     for t in missing:
         cache[t] = _blake64(t)
     th = np.fromiter(
-        map(cache.__getitem__, chain.from_iterable(token_lists)), dtype=np.uint64, count=total
+        map(cache.__getitem__, chain.from_iterable(token_lists)),
+        dtype=np.uint64,
+        count=int(lens.sum()),
     )
-    ad_parts: list[npt.NDArray[np.int64]] = []
-    sh_parts: list[npt.NDArray[np.uint64]] = []
-    if total >= k:
-        m = total - k + 1
-        acc = th[:m] * _POS_MULT[0]
-        for i in range(1, k):
-            acc = acc + th[i : i + m] * _POS_MULT[i]
-        # the width goes in, so a short ad's single shingle never equals a k-shingle
-        acc = acc + _U64(k)
-        owner = np.repeat(np.arange(n, dtype=np.int64), lens)
-        first = np.repeat(np.cumsum(lens) - lens, lens)
-        valid = (np.arange(total, dtype=np.int64) - first <= np.repeat(lens, lens) - k)[:m]
-        sh_parts.append(_fmix64(acc[valid]))
-        ad_parts.append(owner[:m][valid])
+    return th, lens
+
+
+def _windows(
+    th: npt.NDArray[np.uint64], lens: npt.NDArray[np.int64], k: int
+) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """Hashes of every full k-token window inside each list: ``(hash, owner, start)``."""
+    total = th.size
+    if total < k:
+        empty = np.empty(0, dtype=np.int64)
+        return np.empty(0, dtype=np.uint64), empty, empty
+    m = total - k + 1
+    acc = th[:m] * _POS_MULT[0]
+    for i in range(1, k):
+        acc = acc + th[i : i + m] * _POS_MULT[i]
+    # the width goes in, so a short list's single shingle never equals a k-shingle
+    acc = acc + _U64(k)
+    n = lens.size
+    owner = np.repeat(np.arange(n, dtype=np.int64), lens)[:m]
+    first = np.repeat(np.cumsum(lens) - lens, lens)[:m]
+    start = np.arange(m, dtype=np.int64)
+    valid = start - first <= np.repeat(lens, lens)[:m] - k
+    return _fmix64(acc[valid]), owner[valid], start[valid]
+
+
+def _shingle_sets(
+    th: npt.NDArray[np.uint64],
+    lens: npt.NDArray[np.int64],
+    k: int,
+    stock: npt.NDArray[np.uint64] | None = None,
+    pairs: npt.NDArray[np.uint64] | None = None,
+    salts: npt.NDArray[np.uint64] | None = None,
+) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.int64], npt.NDArray[np.int64] | None]:
+    """Sorted unique shingle hashes per token list, stock shingles dropped.
+
+    Returns ``(hashes, bounds, novel)``: list ``i``'s shingles are
+    ``hashes[bounds[i]:bounds[i + 1]]``; with ``stock`` (sorted stock k-shingles, salted with
+    each list's language bucket ``salts[i]``) ``novel[i]`` counts the distinct words of list
+    ``i`` that lie in no stock k-shingle nor stock word pair (``pairs``) and are not
+    placeholders: what the ad says in its own words.
+    """
+    n = lens.size
+    sh, ad, start = _windows(th, lens, k)
     short = np.flatnonzero((lens > 0) & (lens < k))
     if short.size:  # fewer tokens than k: one shingle of all of them
         ends = np.cumsum(lens)
-        for i in short.tolist():
+        extra = np.empty(short.size, dtype=np.uint64)
+        for j, i in enumerate(short.tolist()):
             part = th[ends[i] - lens[i] : ends[i]]
-            acc1 = (part * _POS_MULT[: part.size]).sum(dtype=np.uint64) + _U64(part.size)
-            sh_parts.append(_fmix64(np.array([acc1], dtype=np.uint64)))
-            ad_parts.append(np.array([i], dtype=np.int64))
-    if not sh_parts:
-        return np.empty(0, dtype=np.uint64), np.zeros(n + 1, dtype=np.int64)
-    sh = np.concatenate(sh_parts)
-    ad = np.concatenate(ad_parts)
+            extra[j] = (part * _POS_MULT[: part.size]).sum(dtype=np.uint64) + _U64(part.size)
+        sh = np.concatenate((sh, _fmix64(extra)))
+        ad = np.concatenate((ad, short.astype(np.int64)))
+        start = np.concatenate((start, ends[short] - lens[short]))
+    novel: npt.NDArray[np.int64] | None = None
+    if stock is not None:
+        covered = np.zeros(th.size, dtype=bool)
+        hit = np.isin(sh if salts is None else sh ^ salts[ad], stock)
+        full = start.size - short.size  # full k-windows come first
+        spans = [(k, start[:full][hit[:full]])]
+        if pairs is not None and pairs.size and k > 2:
+            spans.append((2, _stock_pairs(th, lens, pairs, salts)))
+        for width, starts in spans:
+            for j in range(width):
+                covered[starts + j] = True
+        covered |= np.isin(th, _placeholder_hashes())
+        owner = np.repeat(np.arange(n, dtype=np.int64), lens)
+        own, words = owner[~covered], th[~covered]
+        if words.size:
+            order = np.lexsort((words, own))
+            own, words = own[order], words[order]
+            first = np.ones(words.size, dtype=bool)
+            first[1:] = (words[1:] != words[:-1]) | (own[1:] != own[:-1])
+            own = own[first]
+        novel = np.bincount(own, minlength=n).astype(np.int64)
+        sh, ad = sh[~hit], ad[~hit]
     order = np.lexsort((sh, ad))
     sh, ad = sh[order], ad[order]
     if sh.size:
-        keep = np.ones(sh.size, dtype=bool)
-        keep[1:] = (sh[1:] != sh[:-1]) | (ad[1:] != ad[:-1])
-        sh, ad = sh[keep], ad[keep]
-    return sh, _bounds(ad, n)
+        first = np.ones(sh.size, dtype=bool)
+        first[1:] = (sh[1:] != sh[:-1]) | (ad[1:] != ad[:-1])
+        sh, ad = sh[first], ad[first]
+    return sh, _bounds(ad, n), novel
+
+
+def _stock_pairs(
+    th: npt.NDArray[np.uint64],
+    lens: npt.NDArray[np.int64],
+    stock: npt.NDArray[np.uint64],
+    salts: npt.NDArray[np.uint64] | None,
+) -> npt.NDArray[np.int64]:
+    """Start positions of word pairs that are stock (pairs are learnt next to k-shingles)."""
+    pairs, owner, start = _windows(th, lens, 2)
+    return start[np.isin(pairs if salts is None else pairs ^ salts[owner], stock)]
+
+
+#: Stock phrases are frequent *within their language*: "me llamo" is in a third of Spanish ads
+#: but a few percent of a mostly English feed, and Spanish posters' shared phrases then chained
+#: hundreds of synth's independents into one component.  Document frequencies are therefore
+#: counted per language bucket (hashes salted with the bucket): 0 Latin-script default,
+#: 1 Spanish (more Spanish than English function words), 2 Cyrillic.
+_LANG_SALTS = np.array([0, 0x8F1BBCDCCA62C1D6, 0x5BE0CD19137E2179], dtype=np.uint64)
+_ES_WORDS = frozenset(
+    "que el los las del por con para una muy soy estoy hola y la de en mi tu te es se al".split()
+)
+_EN_WORDS = frozenset(
+    "the and you i to for my with is am your me a of in on at it be are this".split()
+)
+
+
+def _lang_bucket(tokens: Sequence[str]) -> int:
+    """0 default, 1 Spanish, 2 Cyrillic: a cheap, deterministic split for stock counting."""
+    cyrillic = sum(1 for t in tokens if "\u0400" <= t[:1] <= "\u04ff")
+    if cyrillic * 2 > len(tokens):
+        return 2
+    es = sum(1 for t in tokens if t in _ES_WORDS)
+    return 1 if es >= 2 and es > sum(1 for t in tokens if t in _EN_WORDS) else 0
+
+
+def _buckets(token_lists: Sequence[Sequence[str]]) -> npt.NDArray[np.int64]:
+    return np.fromiter(
+        (_lang_bucket(t) for t in token_lists), dtype=np.int64, count=len(token_lists)
+    )
+
+
+def _salts(token_lists: Sequence[Sequence[str]]) -> npt.NDArray[np.uint64]:
+    salts: npt.NDArray[np.uint64] = _LANG_SALTS[_buckets(token_lists)]
+    return salts
+
+
+@lru_cache(maxsize=1)
+def _placeholder_hashes() -> npt.NDArray[np.uint64]:
+    kinds = ("<phone>", "<price>", "<num>", "<email>", "<handle>", "<name>")
+    return np.array(sorted(_blake64(t) for t in kinds), dtype=np.uint64)
+
+
+def _batch_shingles(
+    token_lists: Sequence[Sequence[str]],
+    k: int,
+    stock: npt.NDArray[np.uint64] | None = None,
+    pairs: npt.NDArray[np.uint64] | None = None,
+) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.int64], npt.NDArray[np.int64] | None]:
+    """:func:`_shingle_sets` of many token lists, vectorised over the batch."""
+    th, lens = _token_hashes(token_lists)
+    salts = _salts(token_lists) if stock is not None else None
+    return _shingle_sets(th, lens, k, stock, pairs, salts)
 
 
 def _bounds(owner: npt.NDArray[np.int64], n: int) -> npt.NDArray[np.int64]:
@@ -568,7 +777,9 @@ def verify(a: set[int] | frozenset[int] | bytes, b: set[int] | frozenset[int] | 
     return inter / (len(sa) + len(sb) - inter)
 
 
-def containment(a: set[int] | frozenset[int] | bytes, b: set[int] | frozenset[int] | bytes) -> float:
+def containment(
+    a: set[int] | frozenset[int] | bytes, b: set[int] | frozenset[int] | bytes
+) -> float:
     """Share of the smaller set found in the larger one (tolerates copies with cut sentences).
 
     Higher than Jaccard when one copy is a shortened version of the other; also higher for a
@@ -689,7 +900,9 @@ DEFAULT_PARAMS = LSHParams(bands=16, rows=4, num_perm=NUM_PERM, seed=SEED)
 
 
 @lru_cache(maxsize=8)
-def _permutations(num_perm: int, seed: int) -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.uint32]]:
+def _permutations(
+    num_perm: int, seed: int
+) -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.uint32]]:
     """datasketch 2.x ``affine32`` permutations: ``h -> a*h + b mod 2**32`` with odd ``a``."""
     gen = np.random.RandomState(seed)
     a = gen.randint(0, 1 << 31, num_perm, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
@@ -801,11 +1014,13 @@ def _band_hashes(sigs: npt.NDArray[np.uint32], params: LSHParams) -> npt.NDArray
     return h
 
 
-_BAND_PREFIXES = tuple(f"tpl:{i}:" for i in range(4096))
+@lru_cache(maxsize=16)
+def _band_prefixes(bands: int) -> tuple[str, ...]:
+    return tuple(f"tpl:{i}:" for i in range(bands))
 
 
 def _keys_of(band_row: list[int]) -> tuple[str, ...]:
-    return tuple(map("%s%016x".__mod__, zip(_BAND_PREFIXES, band_row)))
+    return tuple(map("%s%016x".__mod__, zip(_band_prefixes(len(band_row)), band_row, strict=True)))
 
 
 def band_keys(sig: Signature) -> list[str]:
@@ -823,39 +1038,50 @@ def band_keys(sig: Signature) -> list[str]:
 class StockFilter:
     """Learns which shingles are boilerplate from a sample of ads and drops them.
 
-    Document frequencies go into a Count-Min sketch (``depth`` x ``width`` uint32 counters,
-    16 MB by default, never more), so memory does not grow with the sample; shingles whose
-    estimate reaches :data:`MIN_STOCK_DOCS` are remembered as candidates (bounded by
-    ``max_candidates``: the floor rises when it fills).  :meth:`freeze` (called on first use)
-    keeps the candidates above ``max_df`` of the documents seen.  Sketches learnt on separate
-    partitions can be :meth:`merge` d, as on Dask.
+    Two kinds of boilerplate are learnt from document frequencies: k-shingles found in more than
+    ``max_df`` of the ads are dropped from every ad; word pairs found in more than ``pair_df``
+    ("available now", "call or") only mark words as not the ad's own.  An ad keeps band keys
+    when at least ``min_shingles`` shingles are left *and* at least ``min_novel`` distinct words
+    lie outside stock shingles and pairs, so an ad stitched from stock phrases never links even
+    when the seams between its phrases are rare.
+
+    Frequencies go into a Count-Min sketch (``depth`` x ``width`` uint32 counters, 16 MB by
+    default), so memory does not grow with the sample; shingles and pairs whose estimate reaches
+    ``min_docs`` are kept as candidates (at most ``max_candidates`` each: the floor rises when
+    full).  :meth:`freeze` (called on first use) keeps the candidates above their threshold.
+    Filters learnt on separate partitions can be :meth:`merge` d, as on Dask; a pickled filter
+    carries only the frozen sets.
 
     >>> f = StockFilter()
     >>> f.learn(["New in town! Call or text, available now"] * 60
     ...         + [f"poster {i} writes her own words" for i in range(40)])
-    >>> ad = shingles(mask("New in town! Call or text, available now. Kind lady here for you"))
-    >>> len(ad), len(ad - f.stock), len(f.apply(ad))
+    >>> ad = mask("New in town! Call or text, available now. Kind lady here for you")
+    >>> len(shingles(ad)), len(shingles(ad) - f.stock), len(f.apply(ad))
     (11, 5, 0)
     """
 
     def __init__(
         self,
         max_df: float = MAX_DF,
+        pair_df: float = PAIR_DF,
         min_docs: int = MIN_STOCK_DOCS,
         min_shingles: int = MIN_SHINGLES,
+        min_novel: int = MIN_NOVEL_WORDS,
         k: int = SHINGLE_K,
         width: int = 1 << 20,
         depth: int = 4,
         max_candidates: int = 1_000_000,
     ) -> None:
-        if not 0.0 < max_df <= 1.0:
-            raise ConfigError(f"max_df must be in (0, 1], got {max_df}")
+        if not 0.0 < max_df <= 1.0 or not 0.0 < pair_df <= 1.0:
+            raise ConfigError(f"max_df and pair_df must be in (0, 1], got {max_df}, {pair_df}")
         if width & (width - 1) or width < 2 or not 1 <= depth <= 8:
             raise ConfigError("width must be a power of two and depth in 1..8")
         _check_k(k)
         self.max_df = max_df
+        self.pair_df = pair_df
         self.min_docs = min_docs
         self.min_shingles = min_shingles
+        self.min_novel = min_novel
         self.k = k
         self.n_docs = 0
         self._bits = width.bit_length() - 1
@@ -863,9 +1089,11 @@ class StockFilter:
         self._mult = _POS_MULT[:depth] | _U64(1)
         self._floor = max(1, min_docs)
         self._max_candidates = max_candidates
-        self._candidates: set[int] = set()
-        self._stock: frozenset[int] | None = None
-        self._stock_arr: npt.NDArray[np.uint64] | None = None
+        # per language bucket: documents, candidate shingles and pairs (hashes salted)
+        self._bucket_docs = np.zeros(_LANG_SALTS.size, dtype=np.int64)
+        self._candidates: list[set[int]] = [set() for _ in range(_LANG_SALTS.size)]
+        self._pair_candidates: list[set[int]] = [set() for _ in range(_LANG_SALTS.size)]
+        self._frozen: tuple[npt.NDArray[np.uint64], npt.NDArray[np.uint64]] | None = None
         self._sketchless = False
 
     # -- learning
@@ -876,48 +1104,74 @@ class StockFilter:
 
     def _estimate(self, arr: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint32]:
         idx = self._rows(arr)
-        est: npt.NDArray[np.uint32] = self._table[np.arange(self._table.shape[0])[:, None],
-                                                  idx].min(axis=0)
+        rows = np.arange(self._table.shape[0])[:, None]
+        est: npt.NDArray[np.uint32] = self._table[rows, idx].min(axis=0)
         return est
 
     def learn(self, texts: Iterable[str | Normalized], batch: int = 2000) -> None:
-        """Count in how many of ``texts`` each shingle occurs (call again to add more)."""
+        """Count in how many of ``texts`` each shingle and word pair occurs (call again to add
+        more)."""
         buf: list[list[str]] = []
         for text in texts:
             buf.append(mask(text))
             if len(buf) >= batch:
-                self._add(_batch_shingles(buf, self.k)[0], len(buf))
+                self.learn_tokens(buf)
                 buf = []
         if buf:
-            self._add(_batch_shingles(buf, self.k)[0], len(buf))
+            self.learn_tokens(buf)
 
-    def learn_shingles(self, shingle_sets: Iterable[Iterable[int]]) -> None:
-        """Like :meth:`learn`, from shingle sets already computed with this filter's ``k``."""
-        arrays = [np.unique(np.fromiter(s, dtype=np.uint64)) for s in shingle_sets]
-        if arrays:
-            self._add(np.concatenate(arrays), len(arrays))
-
-    def _add(self, flat: npt.NDArray[np.uint64], docs: int) -> None:
-        """Count ``flat``: the unique shingles of ``docs`` documents, concatenated."""
+    def learn_tokens(self, token_lists: Sequence[Sequence[str]]) -> None:
+        """Like :meth:`learn`, from already masked texts."""
         if self._sketchless:
             raise ConfigError(
                 "this StockFilter was unpickled without its sketch (workers get only the stock "
-                "set); learn and merge on the original filter"
+                "sets); learn and merge on the original filter"
             )
-        self._stock = None
-        self.n_docs += docs
+        th, lens = _token_hashes(token_lists)
+        n = len(token_lists)
+        buckets = _buckets(token_lists)
+
+        def salted(width: int) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.int64]]:
+            hashes, bounds, _novel = _shingle_sets(th, lens, width)
+            bucket = buckets[np.repeat(np.arange(n), np.diff(bounds))]
+            return hashes ^ _LANG_SALTS[bucket], bucket
+
+        shingle_hashes, shingle_bucket = salted(self.k)
+        if self.k > 2:
+            pair_hashes, pair_bucket = salted(2)
+        else:
+            pair_hashes, pair_bucket = shingle_hashes[:0], shingle_bucket[:0]
+        self._frozen = None
+        self.n_docs += n
+        self._bucket_docs += np.bincount(buckets, minlength=_LANG_SALTS.size)
+        flat = np.concatenate((shingle_hashes, pair_hashes))
         if flat.size == 0:
             return
-        idx = self._rows(flat)
+        idx = self._rows(flat)  # each set is unique per ad: the counts are document frequencies
         width = self._table.shape[1]
         for r in range(self._table.shape[0]):
             self._table[r] += np.bincount(idx[r], minlength=width).astype(np.uint32)
         est = self._table[np.arange(self._table.shape[0])[:, None], idx].min(axis=0)
-        self._candidates.update(np.unique(flat[est >= self._floor]).tolist())
-        while len(self._candidates) > self._max_candidates:
+        frequent = est >= self._floor
+        split = shingle_hashes.size
+        for kind, hashes, bucket, hot in (
+            (self._candidates, shingle_hashes, shingle_bucket, frequent[:split]),
+            (self._pair_candidates, pair_hashes, pair_bucket, frequent[split:]),
+        ):
+            for b in range(_LANG_SALTS.size):
+                kind[b].update(np.unique(hashes[hot & (bucket == b)]).tolist())
+        while max(sum(map(len, self._candidates)), sum(map(len, self._pair_candidates))) > (
+            self._max_candidates
+        ):
             self._floor *= 2
-            cand = np.fromiter(self._candidates, dtype=np.uint64)
-            self._candidates = set(cand[self._estimate(cand) >= self._floor].tolist())
+            self._candidates = [self._above(c, self._floor) for c in self._candidates]
+            self._pair_candidates = [self._above(c, self._floor) for c in self._pair_candidates]
+
+    def _above(self, candidates: set[int], threshold: float) -> set[int]:
+        if not candidates:
+            return set()
+        cand = np.fromiter(candidates, dtype=np.uint64, count=len(candidates))
+        return set(cand[self._estimate(cand) >= threshold].tolist())
 
     def merge(self, other: StockFilter) -> None:
         """Add another filter's counts (learnt on a different partition of ads)."""
@@ -927,52 +1181,60 @@ class StockFilter:
             raise ConfigError("cannot merge stock filters with different sketch shapes or k")
         self._table += other._table
         self.n_docs += other.n_docs
+        self._bucket_docs += other._bucket_docs
         self._floor = max(self._floor, other._floor)
-        self._candidates |= other._candidates
-        self._stock = None
+        for mine, theirs in zip(self._candidates, other._candidates, strict=True):
+            mine |= theirs
+        for mine, theirs in zip(self._pair_candidates, other._pair_candidates, strict=True):
+            mine |= theirs
+        self._frozen = None
 
     # -- using
 
-    @property
-    def threshold(self) -> float:
-        """Documents a shingle must occur in to count as stock."""
-        return max(float(self.min_docs), self.max_df * self.n_docs)
-
-    def freeze(self) -> frozenset[int]:
-        """The stock shingles (computed once; small, picklable, the same on every worker)."""
-        if self._stock is None:
-            if not self._candidates:
-                self._stock = frozenset()
-            else:
-                cand = np.fromiter(self._candidates, dtype=np.uint64)
-                keep = self._estimate(cand) >= self.threshold
-                self._stock = frozenset(cand[keep].tolist())
-            self._stock_arr = None
-        return self._stock
+    def _freeze(self) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.uint64]]:
+        """Stock shingles and pairs (salted), each over its language bucket's threshold."""
+        if self._frozen is None:
+            frozen: list[npt.NDArray[np.uint64]] = []
+            for candidates, share in ((self._candidates, self.max_df),
+                                      (self._pair_candidates, self.pair_df)):
+                kept: set[int] = set()
+                for b, docs in enumerate(self._bucket_docs.tolist()):
+                    kept |= self._above(candidates[b], max(float(self.min_docs), share * docs))
+                frozen.append(np.array(sorted(kept), dtype=np.uint64))
+            self._frozen = (frozen[0], frozen[1])
+        return self._frozen
 
     def stock_array(self) -> npt.NDArray[np.uint64]:
-        """The stock shingles as a sorted array (what :func:`features` filters with)."""
-        stock = self.freeze()
-        if self._stock_arr is None:
-            self._stock_arr = np.sort(np.fromiter(stock, dtype=np.uint64, count=len(stock)))
-        return self._stock_arr
+        """The stock shingles, sorted, salted with their language bucket (what :func:`features`
+        drops)."""
+        return self._freeze()[0]
+
+    def pair_array(self) -> npt.NDArray[np.uint64]:
+        """The stock word pairs, sorted and salted (words inside them are not an ad's own)."""
+        return self._freeze()[1]
 
     @property
     def stock(self) -> frozenset[int]:
-        return self.freeze()
+        """The stock shingles: as :func:`shingles` gives them for the default (Latin-script)
+        bucket, salted for the Spanish and Cyrillic buckets.  Small and picklable."""
+        return frozenset(self.stock_array().tolist())
 
-    def apply(self, shingle_set: set[int] | frozenset[int]) -> set[int]:
-        """The shingles left after dropping stock ones, or an empty set if too few are left."""
-        kept = set(shingle_set) - self.freeze()
-        return kept if len(kept) >= self.min_shingles else set()
+    def apply(self, tokens: Sequence[str]) -> set[int]:
+        """Non-stock shingles of ``tokens`` (masked), or an empty set when the ad is boilerplate:
+        fewer than ``min_shingles`` shingles left, or fewer than ``min_novel`` words of its own.
+        """
+        hashes, _bounds, novel = _batch_shingles([tokens], self.k, *self._freeze())
+        if hashes.size < self.min_shingles or novel is None or novel[0] < self.min_novel:
+            return set()
+        return set(hashes.tolist())
 
     def __getstate__(self) -> dict[str, Any]:
-        # workers need only the frozen stock set, not the 16 MB sketch or the candidates
+        # workers need only the frozen sets, not the 16 MB sketch or the candidates
         state = dict(self.__dict__)
-        state["_stock"] = self.freeze()
-        state["_stock_arr"] = None
+        state["_frozen"] = self._freeze()
         state["_table"] = np.zeros((0, 0), dtype=np.uint32)
-        state["_candidates"] = set()
+        state["_candidates"] = [set() for _ in self._candidates]
+        state["_pair_candidates"] = [set() for _ in self._pair_candidates]
         state["_sketchless"] = True
         return state
 
@@ -985,8 +1247,9 @@ class StockFilter:
 
 @dataclass(frozen=True, slots=True)
 class Features:
-    """What the linker keeps per ad: band keys (for the group-by) and packed shingles (for
-    :func:`verify`).  No keys means the ad is too short or all boilerplate."""
+    """What the linker keeps per ad: band keys (for the group-by) and the packed, stock-filtered
+    shingles (for :func:`verify`).  No keys (and no shingles) means the ad is too short or all
+    boilerplate: it cannot link on text."""
 
     keys: tuple[str, ...]
     shingles: bytes
@@ -1004,28 +1267,28 @@ def features(
 ) -> list[Features]:
     """Band keys and packed shingles for many ads, vectorised (the linker's fast path).
 
-    Equal to ``band_keys(Signature.of(stock.apply(shingles(mask(t)))))`` per text; with a
-    ``stock`` filter its stock shingles are dropped and its ``min_shingles`` applies.  Feed
-    batches of ~1,000 texts (a Dask partition is fine; memory is ~16 MB per 1,000 ads).
+    Per text this equals ``band_keys(Signature.of(stock.apply(mask(t))))`` (without a filter:
+    ``shingles(mask(t))``, keyed from ``min_shingles`` shingles on); with a ``stock`` filter its
+    stock shingles are dropped and its ``min_shingles`` and ``min_novel`` apply.  Feed batches
+    of ~1,000 texts (a Dask partition is fine; the work arrays take ~16 MB per 1,000 ads).
 
     >>> f = features(["Sweet and fun, new in Miami, ask for Amber, call 305-555-0123 now", "hi"])
     >>> len(f[0].keys) == DEFAULT_PARAMS.bands, f[1].keys
     (True, ())
     """
     _check_k(k)
-    hashes, bounds = _batch_shingles([mask(t) for t in texts], k)
-    n = bounds.size - 1
+    stock_arr = pair_arr = None
     if stock is not None:
         if stock.k != k:
             raise ConfigError(f"stock filter was learnt with k={stock.k}, features use k={k}")
         min_shingles = stock.min_shingles
-        stock_arr = stock.stock_array()
-        if stock_arr.size and hashes.size:
-            keep = ~np.isin(hashes, stock_arr)
-            owner = np.repeat(np.arange(n, dtype=np.int64), np.diff(bounds))
-            hashes, bounds = hashes[keep], _bounds(owner[keep], n)
+        stock_arr, pair_arr = stock.stock_array(), stock.pair_array()
+    hashes, bounds, novel = _batch_shingles([mask(t) for t in texts], k, stock_arr, pair_arr)
     counts = np.diff(bounds)
     keyed = counts >= max(min_shingles, 1)
+    if novel is not None and stock is not None:
+        keyed &= novel >= stock.min_novel
+    n = bounds.size - 1
     sel_bounds = np.concatenate(([0], np.cumsum(counts[keyed]))).astype(np.int64)
     sel = np.repeat(keyed, counts)
     sigs = _minhash(hashes[sel], sel_bounds, params)
@@ -1033,13 +1296,13 @@ def features(
     raw = hashes.astype("<u8", copy=False)
     out: list[Features] = []
     j = 0
+    empty = Features((), b"")
     for i in range(n):
-        packed = raw[bounds[i] : bounds[i + 1]].tobytes()
         if keyed[i]:
-            out.append(Features(_keys_of(bands[j]), packed))
+            out.append(Features(_keys_of(bands[j]), raw[bounds[i] : bounds[i + 1]].tobytes()))
             j += 1
         else:
-            out.append(Features((), packed))
+            out.append(empty)
     return out
 
 
@@ -1075,7 +1338,8 @@ SlotKind = Literal["text", "name", "phone", "price", "num", "email", "handle"]
 
 @dataclass(frozen=True, slots=True)
 class Slot:
-    """One varying position of a template: its name, what kind of value, and values seen."""
+    """One varying position of a template: its name, what kind of value, and the distinct values
+    seen (sorted, at most :data:`MAX_SLOT_VALUES`)."""
 
     name: str
     kind: SlotKind
@@ -1098,7 +1362,8 @@ class Template:
     size: int
     total: int
     coverage: float = 0.0
-    examples: tuple[int, ...] = field(default=())
+    #: indices (into the texts given) of the most central aligned texts, for display
+    examples: tuple[int, ...] = field(default=(), compare=False)
 
     def render(self, style: Literal["named", "star"] = "named") -> str:
         """The template as text: ``{slot1}`` markers (``named``) or ``[*]`` (``star``)."""
@@ -1118,13 +1383,14 @@ _PLACEHOLDER_KIND: dict[str, SlotKind] = {
 
 
 def _sample(texts: Sequence[str], cap: int) -> list[int]:
-    """Indices of up to ``cap`` texts, chosen by content hash (order-independent)."""
+    """Indices of up to ``cap`` texts, chosen and ordered by content hash (so the template does
+    not depend on the order the cluster was given in)."""
     order = sorted(
         range(len(texts)),
         key=lambda i: (hashlib.blake2b(texts[i].encode("utf-8", "surrogatepass"),
                                        digest_size=8).digest(), i),
     )
-    return sorted(order[:cap])
+    return order[:cap]
 
 
 class _Column:
@@ -1191,23 +1457,23 @@ def template(texts: Sequence[str]) -> Template:
 
     Up to :data:`MAX_ALIGN` texts (chosen by content hash, so the result does not depend on the
     order given) are masked and aligned token by token, progressively against the consensus,
-    starting from the most central text.  A position shared by at least :data:`MIN_SUPPORT` of
-    them stays; it is literal when one token covers :data:`LITERAL_SHARE` of them (and, for a
-    placeholder such as ``<phone>``, the posted values agree), otherwise a slot.  Words inserted
-    between literals by at least :data:`MIN_SUPPORT` of the texts form a slot there too.  This is
-    the InfoShield idea (Lee et al. 2021: align, keep the consensus, let variation be slots)
-    without its MDL search; thresholds are the named constants above.
+    starting from the most central text.  A position held by a majority of them
+    (:data:`MIN_SUPPORT`) stays; it is literal when one token covers :data:`LITERAL_SHARE` of
+    them (and, for a placeholder such as ``<phone>``, the posted values agree), otherwise a
+    slot.  Words a majority of the texts have between two literals form a slot there too.  This
+    is the InfoShield idea (Lee et al. 2021: align the copies, keep the consensus, let the
+    variation be slots) without its MDL search; the thresholds are the named constants above.
 
     >>> t = template(["Hi I am Amber, new in Miami", "Hi I am Kira, new in Tampa",
     ...               "Hi I am Jade, new in Austin"])
     >>> t.render("star"), t.slots[0].values
-    ('Hi I am [*] new in [*]', ('Amber', 'Kira', 'Jade'))
+    ('Hi I am [*] new in [*]', ('Amber', 'Jade', 'Kira'))
     """
     if not texts:
         raise ValueError("template() needs at least one text")
     idx = _sample(texts, MAX_ALIGN)
     views = [Views(texts[i]).keys for i in idx]
-    scans = [_scan(v.text, _name_words(_fold_text(v.original))) for v in views]
+    scans = [_tokens(v)[1] for v in views]
     seqs = [[t for t, _, _ in s] for s in scans]
     n = len(seqs)
 
@@ -1263,7 +1529,7 @@ def template(texts: Sequence[str]) -> Template:
 
     def add_slot(kind: SlotKind, values: Iterable[str]) -> None:
         name = f"slot{len(slots) + 1}"
-        vals = tuple(dict.fromkeys(v for v in values if v))[:MAX_SLOT_VALUES]
+        vals = tuple(sorted({v for v in values if v}))[:MAX_SLOT_VALUES]
         slots.append(Slot(name, kind, vals))
         tokens.append(SLOT)
         surf.append(f"{{{name}}}")
