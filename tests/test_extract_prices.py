@@ -124,6 +124,55 @@ MATCH: list[tuple[str, str, list[str]]] = [
      ["8500:USD:"]),
     ("Sweet 22yo, 24/7. Call 305-555-0123. hh 120 h 200 qv 80", "US",
      ["120:USD:half_hour", "200:USD:hour", "80:USD:session"]),
+    # "hourly" / "nightly" are rate units
+    ("Hourly $270, overnight $1,620", "US", ["270:USD:hour", "1620:USD:night"]),
+    ("Hourly £320, overnight £1,920", "GB", ["320:GBP:hour", "1920:GBP:night"]),
+    ("hourly rate $270", "US", ["270:USD:hour"]),
+    ("$300 nightly", "US", ["300:USD:night"]),
+    ("Hora $270, noche 1,350$", "US", ["270:USD:hour", "1350:USD:night"]),
+    # a quick-visit word binds across a word or two; any unit across a filler word
+    ("qv specials $130", "US", ["130:USD:session"]),
+    ("Specials $210 hh. qv specials $130.", "US", ["210:USD:half_hour", "130:USD:session"]),
+    ("QV $140 available", "US", ["140:USD:session"]),
+    ("Quick visit $130", "US", ["130:USD:session"]),
+    ("Quick visit only $130", "US", ["130:USD:session"]),
+    ("Visita rápida $190", "US", ["190:USD:session"]),
+    ("Rosas 430 la hora. Visita rápida 190$.", "US", ["430:USD:hour", "190:USD:session"]),
+    ("Быстрый визит £50", "GB", ["50:GBP:session"]),
+    ("Экспресс 190$", "US", ["190:USD:session"]),
+    ("overnight special $900", "US", ["900:USD:night"]),
+    ("hh only 100", "US", ["100:USD:half_hour"]),
+    ("Подарок 350$ за час", "US", ["350:USD:hour"]),
+    # euphemism + rate in the ad's currency
+    ("Roses 30 for the hour", "GB", ["30:GBP:hour"]),
+    ("Roses 30 for the hour", "US", ["30:USD:hour"]),
+    ("320 roses/hr", "US", ["320:USD:hour"]),
+    ("320 roses/hr", "GB", ["320:GBP:hour"]),
+    # a number glued to letters, or in a handle, address or wallet, is never an amount
+    ("Deposit via venmo @luxeluna27\nRoses 30 for the hour", "GB", ["30:GBP:hour"]),
+    ("Deposit via cash app $vikagold42\nGifts $260 hh / $410 hr", "US",
+     ["260:USD:half_hour", "410:USD:hour"]),
+    ("Deposit via venmo @vipbrisa7\n$330 per hour, overnight $1,650", "US",
+     ["330:USD:hour", "1650:USD:night"]),
+    ("Hourly $220 ~ Bookings: layla.price46@example.com ~ Text 832.555.0173", "US",
+     ["220:USD:hour"]),
+    # a rate unit binds on its own line; "24/7" is never "24 per 7 hours"
+    ("24/7\nЧас £135, ночь £675", "GB", ["135:GBP:hour", "675:GBP:night"]),
+    ("Быстрый визит £50\nЧас £135, ночь £675", "GB",
+     ["50:GBP:session", "135:GBP:hour", "675:GBP:night"]),
+    ("Available all day and night\n$300 hh", "US", ["300:USD:half_hour"]),
+    ("Half hour\n$150\nHour\n$250", "US", ["150:USD:half_hour", "250:USD:hour"]),
+    ("Ivy, возраст 20\nЧас 310$, ночь 1550$", "US", ["310:USD:hour", "1550:USD:night"]),
+    ("Available all day and night\nspecials $300", "US", ["300:USD:"]),
+    # a currency or euphemism on the next line (or glued to the next number) is not this one's
+    ("Honey here, age 23\n$260 per hour", "US", ["260:USD:hour"]),
+    ("Honey here, age 23 $260 per hour", "US", ["260:USD:hour"]),
+    ("I'm Carla, 22\nDonation $160 per hour", "US", ["160:USD:hour"]),
+    ("Skye, возраст 21\nРозы 200 за час", "US", ["200:USD:hour"]),
+    ("Aaliyah here, age 20\nRoses 160 for the hour", "US", ["160:USD:hour"]),
+    # numbers on separate lines are not groups of one phone number
+    ("hh $25 | hr $35\n100% real and reliable", "US", ["25:USD:half_hour", "35:USD:hour"]),
+    ("Visita rápida $90\n210$ la hora", "US", ["90:USD:session", "210:USD:hour"]),
 ]
 
 NO_MATCH: list[str] = [
@@ -172,6 +221,18 @@ NO_MATCH: list[str] = [
     "4 roses",
     "55 55 55 55",
     "",
+    # digits glued to letters, in handles, addresses, URLs and wallets
+    "Questions? yana.price73@example.com",
+    "Find me on kik: vika.vip83",
+    "Deposit via venmo @luxeluna27 roses",
+    "cashapp $hh80",
+    "see https://example.com/ads/250hr",
+    "wallet 0x71C7656EC7ab88b098defB751B7401B5f6d8976F",
+    "btc bc1qxy2kgdygjrsqtzq2n0yrf2493p83kkfjhx0wlh",
+    "luna_27 roses",
+    "age 22\nroses are red",
+    "Call or text 4 8 0 5 5 5 0 1 0 4",
+    "Reach me at +44 20 7946 0885",
 ]
 
 # text -> (start, end, span text) in original offsets
@@ -182,6 +243,9 @@ SPANS: list[tuple[str, list[tuple[int, int, str]]]] = [
     ("donation:  200", [(0, 14, "donation:  200")]),
     ("＄８０ hh", [(0, 6, "＄８０ hh")]),
     ("3000 руб/час", [(0, 12, "3000 руб/час")]),
+    ("qv specials $130", [(0, 16, "qv specials $130")]),
+    ("Hourly $270, overnight $1,620", [(0, 11, "Hourly $270"), (13, 29, "overnight $1,620")]),
+    ("24/7\nЧас 3000", [(5, 13, "Час 3000")]),
 ]
 
 
@@ -237,6 +301,22 @@ def test_never_crashes_and_spans_are_original(text: str) -> None:
         assert e.span is not None
         assert e.span.text == text[e.span.start : e.span.end]
         assert e.data["amount"] > 0
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.from_regex(r"[a-z]{2,8}(?:[._][a-z]{1,6})?", fullmatch=True),
+    st.integers(min_value=20, max_value=99_999),
+)
+def test_digits_in_handles_are_never_amounts(name: str, n: int) -> None:
+    for text in (
+        f"venmo @{name}{n} roses",
+        f"cashapp ${name}{n} hh",
+        f"email {name}{n}@example.com for rates",
+        f"kik: {name}.{name}{n} 1 hr",
+        f"see example.com/{name}/{n} per hour",
+    ):
+        assert [e.value for e in extract(Views(text), "body", Context())] == [], text
 
 
 @settings(max_examples=200, deadline=None)

@@ -2,20 +2,28 @@
 
 An amount is a price when it carries a currency (a symbol or code before or after it: ``$``,
 ``US$``, ``£``, ``€``, ``₽``, ``USD``, ``dollars``, ``euros``, ``pesos``, ``руб`` ...), a money
-euphemism (``roses``, ``🌹``, ``donation``, ``gifts``, ``donativo``, ``rosas``), a price word
-(``price``, ``rate``, ``precio``, ``цена``, ``incall``, ``outcall``), or a rate unit (``hh``,
-``qv``, ``h``/``hr``/``hour``, ``30 min``, ``overnight``, ``la hora``, ``час``).  A bare
-number needs a rate unit or price word and at least :data:`MIN_BARE_AMOUNT`; it is never a
-phone group, a time, "24/7", a fraction or a plain duration ("open 24 hours", "30 min").
+euphemism (``roses``, ``🌹``, ``donation``, ``gifts``, ``donativo``, ``rosas``, ``подарок``), a
+price word (``price``, ``rate``, ``precio``, ``цена``, ``incall``, ``outcall``), or a rate unit
+(``hh``, ``qv``, ``h``/``hr``/``hour``/``hourly``, ``30 min``, ``overnight``, ``la hora``,
+``час``).  A bare number needs a rate unit or price word and at least :data:`MIN_BARE_AMOUNT`;
+it is never a phone group, a time, "24/7", a fraction or a plain duration ("open 24 hours",
+"30 min").  A number glued to letters ("@luxeluna27", "$vikagold42", "kiki.price73@...",
+"0x71c7...") or inside an e-mail address or URL is never an amount -- except right after or
+before a rate unit or currency code ("hh80", "qv60", "60qv", "80usd").
+
+A rate unit binds to the amount right before or after it on the same line (a unit across a
+line break is not this amount's); a quick-visit word ("qv", "quick visit", "visita rápida",
+"быстрый визит", "экспресс") also binds across a word or two ("qv specials $130"), and any unit
+across a filler ("hourly rate $270", "hh only 100").
 
 ``data`` is ``{"amount": int|float, "currency": ISO code, "per": ...}`` and ``value`` is
 ``"amount:currency:per"`` with an empty ``per`` when there is none.  ``per`` is
 
-* ``"hour"``: h, hr, hour, 1h, 60 min, full hour, hora, час;
+* ``"hour"``: h, hr, hour, hourly, 1h, 60 min, full hour, hora, час;
 * ``"half_hour"``: hh, half hour, 1/2 hr, 30 min, media hora, полчаса;
-* ``"session"``: qv, quick visit, quickie, 15/20/45 min, and any other fixed length
-  ("2 hrs 300", "90 min");
-* ``"night"``: night, overnight, ovn, all night, noche, ночь;
+* ``"session"``: qv, quick visit, quickie, visita rápida, быстрый визит, экспресс, 15/20/45
+  min, and any other fixed length ("2 hrs 300", "90 min");
+* ``"night"``: night, nightly, overnight, ovn, all night, noche, ночь;
 * ``"unit"``: priced per item -- ``each``, ``ea``, ``apiece``, or ``/``/``per`` + a noun that is
   not a time slot ("$3 per cupcake", "$5/lb", "$900/month");
 * ``None``: a one-off amount ("$15,000 obo", "donation 200").
@@ -33,10 +41,10 @@ GB -> GBP, ES -> EUR, RU -> RUB ...); ``$`` is the local dollar/peso where ``$``
 from __future__ import annotations
 
 import re
-from typing import NamedTuple
+from functools import lru_cache
 
-from redflags.extract import Context, span_of
-from redflags.model import Entity
+from redflags.extract import Context
+from redflags.model import Entity, Span
 from redflags.normalize import Views
 
 __all__ = ["MIN_BARE_AMOUNT", "currency_for", "extract"]
@@ -65,24 +73,9 @@ _DOLLAR_COUNTRY = {
 }
 _PESO_COUNTRY = {"MX": "MXN", "CO": "COP", "AR": "ARS", "CL": "CLP", "PH": "PHP", "DO": "DOP",
                  "UY": "UYU"}
-
-
-def currency_for(country: str | None, token: str = "") -> str:
-    """ISO currency for a currency ``token`` ("$", "pesos", "" for the country default).
-
-    >>> currency_for("CA", "$"), currency_for("GB"), currency_for("MX", "pesos")
-    ('CAD', 'GBP', 'MXN')
-    """
-    cc = (country or "US").upper()
-    t = token.lower()
-    if t in ("", "local"):
-        return _COUNTRY_CURRENCY.get(cc, "USD")
-    if t in ("$", "dollar", "dollars", "dolares", "dolar", "dlls", "dll", "bucks"):
-        return _COUNTRY_CURRENCY[cc] if cc in _DOLLAR_COUNTRY else "USD"
-    if t in ("pesos", "peso"):
-        return _PESO_COUNTRY.get(cc, "MXN")
-    return _TOKEN_CURRENCY.get(t, "USD")
-
+#: Tokens that mean "the local dollar / peso" (resolved by country).
+_LOCAL_DOLLAR = frozenset({"$", "dollar", "dollars", "dolares", "dolar", "dlls", "dll", "bucks"})
+_LOCAL_PESO = frozenset({"pesos", "peso"})
 
 _TOKEN_CURRENCY: dict[str, str] = {
     "us$": "USD", "usd": "USD", "u$s": "USD", "ca$": "CAD", "c$": "CAD", "cad": "CAD",
@@ -92,6 +85,28 @@ _TOKEN_CURRENCY: dict[str, str] = {
     "₽": "RUB", "руб": "RUB", "рублей": "RUB", "рублеи": "RUB", "рубля": "RUB", "рубль": "RUB",
     "р": "RUB", "rub": "RUB", "rubles": "RUB", "roubles": "RUB", "¥": "JPY", "yen": "JPY",
 }
+
+
+def currency_for(country: str | None, token: str = "") -> str:
+    """ISO currency for a currency ``token`` ("$", "pesos", "" for the country default).
+
+    >>> currency_for("CA", "$"), currency_for("GB"), currency_for("MX", "pesos")
+    ('CAD', 'GBP', 'MXN')
+    """
+    return _currency((country or "US").upper(), token.lower())
+
+
+@lru_cache(maxsize=512)
+def _currency(cc: str, t: str) -> str:
+    """:func:`currency_for` with an upper-case country and a lower-case token (cached)."""
+    if t in ("", "local"):
+        return _COUNTRY_CURRENCY.get(cc, "USD")
+    if t in _LOCAL_DOLLAR:
+        return _COUNTRY_CURRENCY[cc] if cc in _DOLLAR_COUNTRY else "USD"
+    if t in _LOCAL_PESO:
+        return _PESO_COUNTRY.get(cc, "MXN")
+    return _TOKEN_CURRENCY.get(t, "USD")
+
 
 # --------------------------------------------------------------------------- patterns
 
@@ -103,59 +118,132 @@ _NB = r"(?<![^\W\d_])"  # not preceded by a letter
 _SYMBOLS = frozenset("$£€₽¥")
 _DOLLAR_PREFIXES = ("u$s", "us$", "ca$", "au$", "mx$", "c$", "a$", "r$")
 _CODES = frozenset({"usd", "gbp", "eur", "cad", "aud", "mxn", "rub"})
-#: Currency written after the amount ("80$", "120 GBP", "40 dollars", "3000 руб", "3000р").
-_CUR_AFTER = re.compile(
-    r"(?P<k>\s?(?:k|тыс\.?))?\s?(?:(?P<sym>\$|£|€|₽|¥)"
-    r"|(?P<word>usd|gbp|eur|cad|aud|mxn|rub|dollars?|dolares|dolar|dlls?|bucks|quid|pounds?"
-    r"|euros?|pesos?|yen|rubles|roubles|руб(?:лей|леи|ля|ль)?\.?|р\.?)" + _NL + ")"
+#: Currency words written after the amount ("40 dollars", "3000 руб").
+_CUR_WORDS = (
+    r"usd|gbp|eur|cad|aud|mxn|rub|dollars?|dolares|dolar|dlls?|bucks|quid|pounds?"
+    r"|euros?|pesos?|yen|rubles|roubles|руб(?:лей|леи|ля|ль)?\.?|р\.?"
 )
-#: Money euphemisms after the amount ("100 roses", "100 🌹", "200 donation").
-_EUPH_AFTER = re.compile(
-    r"\s?(?:(?P<word>roses?|rosas|donations?|donativos?|gifts?|regalos?|kisses|besos|розы?|роз)"
-    + _NL + r"|(?P<emoji>🌹+))"
+#: Money euphemisms before or after the amount ("roses: 150", "200 donation", "подарок 300").
+_EUPH_WORDS = r"roses?|rosas|donations?|donativos?|gifts?|regalos?|подар(?:ок|ки|ка)"
+_CUES = (
+    r"price|prices|rate|rates|precio|precios|tarifa|цена|стоимость|incall|outcall"
+    r"|in\s?call|out\s?call|inc|outc"
 )
 
-_HOUR = r"h|hr|hrs|hour|hours|hora|horas|hs|час|часа|часов|ч"
+_HOUR = r"h|hr|hrs|hour|hours|hourly|hora|horas|hs|час|часа|часов|ч"
 _MIN = r"min|mins|minute|minutes|minutos|minuto|мин|минут|минуты"
-_NIGHT = r"overnight|ovn|o/n|night|nights|noche|ночь|ночи|nite"
-_SESSION = r"qv|qk|quickie|quick\s+visit|quicky|session|sesion|visit|rapidito|short\s+time"
+_NIGHT = r"overnight|ovn|o/n|night|nights|nightly|noche|ночь|ночи|nite"
+#: Quick-visit units: they bind to an amount across a word or two ("qv specials $130").
+_QUICK = (
+    r"qv|qk|quickie|quicky|quick\s+visit|visita\s+rapida|rapidito|short\s+time"
+    r"|быстрый\s+визит|экспресс"
+)
+_SESSION = rf"{_QUICK}|session|sesion|visit|визит"
 _UNIT = rf"hh|hhr|{_HOUR}|{_MIN}|{_NIGHT}|{_SESSION}|полчаса"
 #: Count or modifier in front of a unit ("1 hr", "30 min", "half hour", "all night").
-_COUNT = (
-    r"(?P<count>(?<![\d.,])\d{1,2}(?:[.,]\d)?(?!\d)|1⁄2|1/2|½"
-    r"|one|two|three|four|una|uno|dos|tres|одна|один|два"
-    r"|half|full|quick|all|media|toda\s+la|на\s+всю|пол|целую|всю)"
+_COUNT_WORDS = (
+    r"one|two|three|four|una|uno|dos|tres|одна|один|два"
+    r"|half|full|quick|all|media|toda\s+la|на\s+всю|пол|целую|всю"
 )
-#: After the amount (and its currency): how it is charged ("/hr", "per hour", "hh", "for the
-#: night", "la hora", "/час", "each", "per cupcake").
-_POST = re.compile(
-    r"\s?(?P<bind>/|per|an?|for(?:\s+(?:the|an?|one))?|la|por(?:\s+la)?|в|за|на|@)?\s?"
-    rf"(?:{_COUNT}\s?-?\s?(?:an?\s)?)?(?P<unit>{_UNIT}){_NL}"
-    rf"|\s?(?P<each>each|ea|apiece|a\s+piece|c/u|cada\s+un[oa]){_NL}"
-    rf"|\s?(?P<per>/|per|por)\s?(?P<item>[^\W\d_]+){_NL}"
+_COUNT = rf"(?P<count>(?<![\d.,])\d{{1,2}}(?:[.,]\d)?(?!\d)|1⁄2|1/2|½|{_COUNT_WORDS})"
+#: Words after an amount that make it a count of something else ("hh 120 guys", "22yo").
+_NOT_PRICE = (
+    r"%|am|pm|a\.m|p\.m|yo|y/o|yrs?|years?|lbs?|kg|miles?|mi|km|ft|cm|inch|inches|guys"
+    r"|people|men|girls|times|x|st|nd|rd|th|photos|pics|reviews|followers|dd|minutes|mins"
 )
+#: How it is charged, after the amount and its currency/euphemism ("/hr", "per hour", "hh",
+#: "for the night", "la hora", "/час", "each", "per cupcake").
+_POST = (
+    r"\s?+(?P<bind>/|per|an?|for(?:\s+(?:the|an?|one))?|la|por(?:\s+la)?|в|за|на|@)?\s?+"
+    rf"(?:{_COUNT}\s?+-?+\s?+(?:an?\s)?)?(?P<unit>{_UNIT}){_NL}"
+    rf"|\s?+(?P<each>each|ea|apiece|a\s+piece|c/u|cada\s+un[oa]){_NL}"
+    rf"|\s?+(?P<per>/|per|por)\s?+(?P<item>[^\W\d_]+){_NL}"
+)
+_EUPH_AFTER = rf"(?:\s?+(?:(?P<euph>{_EUPH_WORDS}|kisses|besos|розы?|роз){_NL}|(?P<emoji>🌹+)))?"
+#: Everything after an amount in one anchored match: a word that makes it no price ("22yo",
+#: "120 lbs", "100%"); or its currency ("80$", "120 GBP", "3 тыс руб"), euphemism ("100
+#: roses") and rate unit ("/hr", "hh"), each optional and in that order.  (Possessive spaces
+#: throughout: nothing after them starts with a space, and they spare the engine most of its
+#: backtracking.)
+_AFTER = re.compile(
+    rf"\s?+(?P<bad>{_NOT_PRICE}){_NL}"
+    rf"|(?:(?P<k>\s?(?:k|тыс\.?))?\s?+(?:(?P<sym>[$£€₽¥])|(?P<word>{_CUR_WORDS}){_NL}))?"
+    rf"{_EUPH_AFTER}(?:{_POST})?"
+)
+#: The euphemism and rate unit alone (after "$1.5k", or when a "pounds" is a weight).
+_AFTER_NO_CUR = re.compile(rf"{_EUPH_AFTER}(?:{_POST})?")
+#: Digit runs (starting with a character class, so that the search skips to digits in C).  A
+#: run followed by two or more further groups of 2-4 digits is a phone number or an ID and is
+#: skipped whole ("305-555-0123", "(281) 555 0151", "+44 20 7946 0885"); one inside a handle
+#: or an e-mail address ("luna_27", "#27", "price73@example.com") is no match at all.
+_SCAN = re.compile(
+    r"[0-9](?<![0-9_#][0-9])[0-9]*+(?:[.,][0-9]+)*+(?![@_])"
+    r"(?P<phone>\)?(?:[ .\-][0-9]{2,4}){2,4}(?![0-9]))?"
+)
+#: Separator between a word before the amount and the amount.
+_PRE_GAP = r"\s?(?:[:=\-–@~/]|is|are|es|son|:\s?-)?\s?$"
 #: Before the amount: a rate unit, euphemism or price word ("hh 120", "1 hr - 180",
 #: "donation: 200", "🌹 150", "precio 100"); matched so that it ends exactly at the amount.
 _PRE = re.compile(
     rf"(?:{_NB}(?:(?:{_COUNT})\s?-?\s?(?:an?\s)?)?(?P<unit>{_UNIT})"
-    r"|(?P<euph>roses?|rosas|donations?|donativos?|gifts?|regalos?)"
-    r"|(?P<emoji>🌹+)"
-    r"|(?P<cue>price|prices|rate|rates|precio|precios|tarifa|цена|стоимость|incall|outcall"
-    r"|in\s?call|out\s?call|inc|outc))"
-    r"\s?(?:[:=\-–@~/]|is|are|es|son|:\s?-)?\s?$"
+    rf"|(?P<euph>{_EUPH_WORDS})|(?P<emoji>🌹+)|(?P<cue>{_CUES}))" + _PRE_GAP
 )
+_GAP_RE = re.compile(r"\s?(?:[:=\-–@~/]|:\s?-)?\s?")
 
-#: Last words of everything :data:`_PRE` can match (a set lookup before any regex).
-_PRE_LAST = frozenset(
-    w.split("\\s+")[-1].replace("o/n", "n")
-    for w in (
-        f"{_UNIT}|roses|rose|rosas|donation|donations|donativo|donativos|gift|gifts|regalo"
-        "|regalos|price|prices|rate|rates|precio|precios|tarifa|цена|стоимость|incall|outcall"
-        "|call|inc|outc"
-    ).split("|")
+
+def _words(alternation: str) -> frozenset[str]:
+    """The one-word alternatives of a regex alternation of plain words."""
+    return frozenset(w for w in alternation.split("|") if w.isalpha())
+
+
+def _last_words(alternation: str) -> frozenset[str]:
+    """Last words of a regex alternation of plain words ("quick\\s+visit" -> "visit")."""
+    return frozenset(w.split("\\s+")[-1].replace("o/n", "n") for w in alternation.split("|"))
+
+
+#: What a single word right before an amount is (a set lookup instead of :data:`_PRE`;
+#: "полчаса" is left to it, which reads "пол" + "часа").
+_UNIT_WORDS = _words(_UNIT) - {"полчаса"}
+_EUPH_SET = frozenset(
+    "roses rose rosas donation donations donativo donativos gift gifts regalo regalos подарок"
+    " подарки подарка".split()
 )
+_CUE_SET = _words(_CUES)
+#: Last words of everything :data:`_PRE` can match.
+_PRE_LAST = _last_words(_UNIT) | _EUPH_SET | _CUE_SET | {"call"}
+#: Tokens that may start a longer expression before an amount ("1 hr", "1.5-hr", "half an
+#: hour", "quick visit", "toda la noche", "in call"): after one of these :data:`_PRE` must
+#: decide; after any other token, the word before an amount is all there is.
+_LEAD = frozenset("quick visita short быстрый toda la на всю in out a an - – -a -an".split())
+_LEAD_RE = re.compile(rf"(?:\d{{1,2}}(?:[.,]\d)?|1⁄2|1/2|½|{_COUNT_WORDS})-?(?:an?)?")
+_LEAD_FIRST = frozenset("0123456789½") | frozenset(w[0] for w in _COUNT_WORDS.split("|"))
+#: Filler words allowed between any rate unit and its amount ("hourly rate $270").
+_FILLER = frozenset(
+    "special specials rate rates price prices only just deal tarifa precio цена".split()
+)
+_QUICK_SET = frozenset(" ".join(w.split("\\s+")) for w in _QUICK.split("|"))
+#: Something like a quick-visit word is near (a cheap test before looking words back).
+_QUICK_HINT = re.compile(r"qv|qk|quick|rapid|short time|визит|экспресс")
+#: Letters that may touch an amount: rate units and currency codes before it ("hh80", "usd80",
+#: "qv/60"), those plus currency words, euphemisms, "k" and "each" after it ("60qv", "80usd",
+#: "3000руб", "1.5k").  Any other letters make it part of a word, handle, address or wallet.
+_GLUE_BEFORE = (_last_words(_UNIT) - {"n", "time", "rapida"}) | _CODES
+_GLUE_AFTER = _GLUE_BEFORE | frozenset(
+    "dollar dollars dolares dolar dll dlls bucks quid pound pounds euro euros peso pesos yen"
+    " rubles roubles руб рублей рублеи рубля рубль р k тыс rose roses rosas each ea apiece"
+    " donation donations gift gifts".split()
+)
+#: Characters that make the letters before an amount part of a handle, address, URL path,
+#: hashtag or cashtag ("@hh80", "example.com/hh/80", "$hh80").
+_HANDLE_CHARS = frozenset("@._#$/")
+#: Characters next to a digit run that call for the (slower) glued-to-a-word test.
+_GLUE_NEAR = frozenset("@_#./")
+#: Characters between a word and the amount it prices ("price: 100", "hh-100", "qv/60").
+_GAP = " :=-–@~/"
+#: Characters after an amount (and one space) where a currency, unit or euphemism may start.
+_AFTER_START = frozenset("$£€₽¥🌹/@½%-")
 
-_AMOUNT_RE = re.compile(r"[0-9]+(?:[.,][0-9]+)*")
+_HAS_DIGIT = re.compile(r"[0-9]").search
 #: Digit groups next to an amount that make it part of a phone number or a list of numbers.
 _GROUP_BEFORE = re.compile(r"(?<!\d)\d{3}[ \-.]$")
 _GROUP_AFTER = re.compile(r"[ \-.](?:\d{3}|\d+[ \-.]\d)")
@@ -168,31 +256,19 @@ _AFTER_BARE_HOUR_OK = re.compile(
     r"\s*(?:$|[^\w\s]|\d|(?:incall|outcall|inc|outc|in|out|only|special|and|&|or|y|o|rate"
     r"|with|w)" + _NL + ")"
 )
-#: Words after an amount that make it a count of something else ("hh 120 guys").
-_NOT_PRICE_AFTER = re.compile(
-    r"\s?(?:%|am|pm|a\.m|p\.m|yo|y/o|yrs?|years?|lbs?|kg|miles?|mi|km|ft|cm|inch|inches|guys"
-    r"|people|men|girls|times|x|st|nd|rd|th|photos|pics|reviews|followers|dd|minutes|mins)"
-    + _NL
-)
 
-
-class _Unit(NamedTuple):
-    per: str | None  # None for a euphemism or price word ("donation 200", "precio 100")
-    at: int  # start of the unit word: one unit serves one amount ("hh 120 h 200")
-    start: int  # where the expression starts (prefix) or ends (suffix)
-    tight: bool  # "/hr", "per hour", "80hh": bound to this amount for sure
-
-
-class _Cand(NamedTuple):
-    start: int  # of the amount with its currency/euphemism, folded offsets
-    end: int
-    num_start: int
-    num_end: int
-    amount: int | float
-    currency: str | None
-    euphemism: bool
-    post: _Unit | None
-    pre: _Unit | None
+#: How an amount is charged: ``(per, at, edge, tight)`` -- ``per`` is None for a euphemism or
+#: price word ("donation 200", "precio 100"); ``at`` is where the unit word starts (one unit
+#: serves one amount: "hh 120 h 200"); ``edge`` is where the expression starts (before the
+#: amount) or ends (after it); ``tight`` is true for "/hr", "per hour", "80hh" (bound to this
+#: amount for sure).
+_Unit = tuple[str | None, int, int, bool]
+#: ``(start, end, num_start, num_end, amount, currency, euphemism, post, pre)`` in folded
+#: offsets; ``start``/``end`` cover the amount with its currency and euphemism.
+_Cand = tuple[int, int, int, int, int | float, str | None, bool, _Unit | None, _Unit | None]
+#: What precedes an amount: ``(kind, unit, count, start, at)`` -- ``kind`` is "unit", "euph"
+#: or "cue"; ``start`` is where the expression starts and ``at`` where its unit word does.
+_Pre = tuple[str, str, str | None, int, int]
 
 
 def _lower(text: str) -> str:
@@ -203,7 +279,28 @@ def _lower(text: str) -> str:
     return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
 
 
-_GAP = " :=-–@~/"
+def _word_start(low: str, end: int) -> int:
+    """Start of the run of letters that ends at ``end`` (``end`` itself when there is none)."""
+    p = low.rfind(" ", 0, end) + 1
+    if low[p:end].isalpha():
+        return p
+    i = end
+    while i > 0 and low[i - 1].isalpha():
+        i -= 1
+    return i
+
+
+def _word_end(low: str, start: int) -> int:
+    """End of the run of letters that starts at ``start``."""
+    p = low.find(" ", start)
+    if p < 0:
+        p = len(low)
+    if low[start:p].isalpha():
+        return p
+    i, n = start, len(low)
+    while i < n and low[i].isalpha():
+        i += 1
+    return i
 
 
 def _currency_before(low: str, pos: int) -> tuple[str, int] | None:
@@ -215,7 +312,7 @@ def _currency_before(low: str, pos: int) -> tuple[str, int] | None:
         return None
     c = low[k]
     if c in _SYMBOLS:
-        if c == "$":
+        if c == "$" and k and low[k - 1].isalpha():
             for p in _DOLLAR_PREFIXES:
                 a = k + 1 - len(p)
                 if a >= 0 and low.startswith(p, a) and not (a and low[a - 1].isalpha()):
@@ -228,46 +325,123 @@ def _currency_before(low: str, pos: int) -> tuple[str, int] | None:
     return None
 
 
-def _maybe_after(low: str, pos: int) -> bool:
-    """Cheap test: a currency, unit, euphemism or "/" may start right after ``pos``."""
-    if pos < len(low) and low[pos] == " ":
-        pos += 1
-    if pos >= len(low):
-        return False
-    c = low[pos]
-    return c.isalnum() or c in "$£€₽¥🌹/@½-"
+#: Gaps between a word and an amount already checked against :data:`_GAP_RE`, and tokens
+#: against :data:`_LEAD` (words repeat: a dict lookup beats a regex).
+_GAP_OK: dict[str, bool] = {"": True, " ": True}
+_LEAD_SEEN: dict[str, bool] = {}
 
 
-def _match_before(low: str, pos: int) -> re.Match[str] | None:
-    """:data:`_PRE` ending exactly at ``pos``, tried from up to three words back (longest
-    first) -- a handful of anchored matches instead of a search."""
+def _match_before(low: str, pos: int, lines: _Lines | None) -> _Pre | None:
+    """What ends exactly at ``pos``: a rate unit, euphemism or price word (:data:`_PRE`) --
+    or, when that is no rate unit, a rate unit a word or two further back on the same line:
+    across fillers ("hourly rate $270"), or when it is a quick-visit unit across any words
+    ("qv specials $130")."""
     j = pos
     while j > 0 and pos - j < 4 and low[j - 1] in _GAP:
         j -= 1
     if j == 0:
         return None
-    if low[j - 1] != "🌹" and low[_word_start(low, j) : j] not in _PRE_LAST:
-        return None
+    c = low[j - 1]
+    if not c.isalpha():
+        return _pre_word(low, j, j, pos, "", lines) if c == "🌹" else None  # "x, 150"
+    w0 = low.rfind(" ", 0, j) + 1  # (inlined _word_start)
+    word = low[w0:j]
+    if not word.isalpha():
+        w0 = _word_start(low, j)
+        word = low[w0:j]
+    found: _Pre | None = None
+    if word in _PRE_LAST:
+        found = _pre_word(low, w0, j, pos, word, lines)
+        if found is not None and found[0] != "cue":
+            return found
+    if not word or w0 < 2 or low[w0 - 1] != " ":
+        return found
+    filler = word in _FILLER
+    if not filler and _QUICK_HINT.search(low, max(0, w0 - 30), w0) is None:
+        return found
+    k = w0  # start of the words between the unit and the amount
+    for _ in range(2):
+        if k < 2 or low[k - 1] != " " or (lines is not None and _line_break(lines, k - 1, k)):
+            break
+        ue = k - 1
+        us = _word_start(low, ue)
+        if us == ue:
+            break
+        uw = low[us:ue]
+        if uw in _PRE_LAST:
+            far = _pre_word(low, us, ue, ue, uw, lines)
+            if far is not None and far[0] == "unit" and (filler or _is_quick(far[1], far[2])):
+                return far
+        filler = filler and uw in _FILLER
+        k = us
+    return found
+
+
+def _pre_word(
+    low: str, w0: int, j: int, pos: int, word: str, lines: _Lines | None
+) -> _Pre | None:
+    """:data:`_PRE` for the word ``low[w0:j]`` (and maybe a count or words before it on the
+    same line), separated from ``pos`` by a gap.
+
+    A lone word (the usual case) is looked up in sets; :data:`_PRE` runs only when the word
+    is glued to something or the word before it may start a longer expression ("1 hr - 180",
+    "half an hour", "toda la noche", "in call").
+    """
+    gap = low[j:pos]
+    ok = _GAP_OK.get(gap)
+    if ok is None:
+        ok = _GAP_OK[gap] = _GAP_RE.fullmatch(gap) is not None
     p1 = low.rfind(" ", 0, j) + 1
-    starts = {p1, _word_start(low, j)}
+    lead = False
     if p1 > 1:
+        t = low[low.rfind(" ", 0, p1 - 1) + 1 : p1 - 1]
+        lead_t = _LEAD_SEEN.get(t)
+        if lead_t is None:
+            lead_t = t in _LEAD or (t[:1] in _LEAD_FIRST and _LEAD_RE.fullmatch(t) is not None)
+            if len(_LEAD_SEEN) < 50_000:
+                _LEAD_SEEN[t] = lead_t
+        # (not a count on the line before: "возраст 20⏎Час 310$" is no "20 hours")
+        lead = lead_t and not (lines is not None and _line_break(lines, p1 - 1, p1))
+    if ok and p1 == w0 and not lead:
+        if word in _UNIT_WORDS:
+            return "unit", word, None, w0, w0
+        if word in _EUPH_SET:
+            return "euph", word, None, w0, w0
+        if word in _CUE_SET:
+            return "cue", word, None, w0, w0
+    m = _pre_at(low, w0, j, pos, lead)
+    if m is None:
+        return None
+    if m.group("unit"):
+        return "unit", m.group("unit"), m.group("count"), m.start(), m.start("unit")
+    if m.group("cue"):
+        return "cue", "", None, m.start(), m.start()
+    return "euph", "", None, m.start(), m.start()
+
+
+def _pre_at(low: str, w0: int, j: int, pos: int, lead: bool) -> re.Match[str] | None:
+    """:data:`_PRE` over ``low[st:pos]`` for ``st`` the start of the word ``low[w0:j]``, of
+    its token, or -- when ``lead`` says the token before may start a longer expression -- of
+    one or two tokens before it (longest first)."""
+    p1 = low.rfind(" ", 0, j) + 1
+    starts = [p1] if p1 == w0 else [p1, w0]
+    if lead:
         p2 = low.rfind(" ", 0, p1 - 1) + 1
-        starts.add(p2)
+        starts.insert(0, p2)
         if p2 > 1 and pos - p2 < 16:
-            starts.add(low.rfind(" ", 0, p2 - 1) + 1)
-    for st in sorted(starts):
+            starts.insert(0, low.rfind(" ", 0, p2 - 1) + 1)
+    for st in starts:
         if pos - st <= 24:
             m = _PRE.match(low, st, pos)
-            if m:
+            if m is not None:
                 return m
     return None
 
 
-def _word_start(low: str, end: int) -> int:
-    i = end
-    while i > 0 and low[i - 1].isalpha():
-        i -= 1
-    return i
+def _is_quick(unit: str, count: str | None) -> bool:
+    """Whether a rate unit before an amount is a quick-visit one ("qv", "quick visit" ...)."""
+    unit = " ".join(unit.split())
+    return unit in _QUICK_SET or (unit == "visit" and count == "quick")
 
 
 def _prev_is_digit(low: str, pos: int) -> bool:
@@ -294,6 +468,9 @@ def _parse_amount(s: str) -> int | float | None:
 _HOUR_SET = frozenset(_HOUR.split("|"))
 _MIN_SET = frozenset(_MIN.split("|"))
 _NIGHT_SET = frozenset(_NIGHT.split("|"))
+_HALF_UNITS = frozenset({"hh", "hhr", "полчаса"})
+#: Plural units that, unbound after a bare number, make a duration ("open 24 hours", "30 min").
+_DURATION_UNITS = frozenset({"hours", "hrs", "horas", "часов", "nights", "ночи"}) | _MIN_SET
 _ONE = frozenset({"", "1", "one", "full", "una", "uno", "один", "одна", "целую", "all", "toda la",
                   "на всю", "всю"})
 _HALF = frozenset({"half", "1⁄2", "1/2", "½", "media", "пол"})
@@ -301,8 +478,8 @@ _HALF = frozenset({"half", "1⁄2", "1/2", "½", "media", "пол"})
 
 def _per(unit: str, count: str | None) -> str | None:
     """The ``per`` of a rate unit with an optional count or modifier ("2 hrs", "half hour")."""
-    c = " ".join((count or "").split())
-    if unit in ("hh", "hhr", "полчаса"):
+    c = " ".join(count.split()) if count else ""
+    if unit in _HALF_UNITS:
         return "half_hour"
     if unit in _NIGHT_SET:
         return "night" if c in _ONE else "session"
@@ -320,6 +497,21 @@ def _per(unit: str, count: str | None) -> str | None:
     return "session"  # qv, quick visit, session ...
 
 
+#: ``(original, starts, ends)`` of a folded view whose original has line breaks: what
+#: :func:`_line_break` needs, unpacked once per field (empty maps: the view is one to one).
+_Lines = tuple[str, list[int], list[int]]
+
+
+def _line_break(lines: _Lines, a: int, b: int) -> bool:
+    """Whether the original text behind folded ``[a, b)`` holds a line break (a folded space
+    may stand for one)."""
+    if b <= a:
+        return False
+    original, starts, ends = lines
+    gap = original[starts[a] : ends[b - 1]] if starts else original[a:b]  # ([]: one to one)
+    return "\n" in gap or "\r" in gap
+
+
 def extract(v: Views, field: str, ctx: Context) -> list[Entity]:
     """Prices in one field's text; see the module docstring for the rules.
 
@@ -329,136 +521,233 @@ def extract(v: Views, field: str, ctx: Context) -> list[Entity]:
     """
     folded = v.folded
     text = folded.text
+    if _HAS_DIGIT(text) is None:
+        return []  # every amount has a digit (number words are not read as prices)
     low = _lower(text)
+    cc = (ctx.country or "US").upper()
+    original = folded.original
+    # offsets: an identity view (text is original) maps i to i; others carry their maps
+    one_to_one = text is original
+    starts, ends = ([], []) if one_to_one else (folded.starts, folded.ends)
+    lines: _Lines | None = None
+    if "\n" in original or "\r" in original:
+        lines = original, starts, ends
+    # folding rewrites only non-ASCII characters: then no amount can be disguised
+    plain = one_to_one or original.isascii()
     out: list[Entity] = []
     used: set[int] = set()  # unit words already given to an amount
-    for m in _AMOUNT_RE.finditer(low):
-        c = _candidate(low, m, ctx)
+    for m in _SCAN.finditer(low):
+        if m.lastindex is not None:
+            continue  # a phone number or an ID: none of its groups is an amount
+        s, e = m.span()
+        c = _candidate(low, s, e, cc, lines)
         if c is None:
             continue
+        start, end, ns, ne, amount, currency, euphemism, post, pre = c
         per: str | None = None
-        start, end = c.start, c.end
-        pre_unit = c.pre is not None and c.pre.per is not None and c.pre.at not in used
-        if c.post is not None and (c.post.tight or not pre_unit):
-            per, end = c.post.per, c.post.start
-            used.add(c.post.at)
-        elif c.pre is not None and pre_unit:
-            per, start = c.pre.per, c.pre.start
-            used.add(c.pre.at)
-        if c.pre is not None and c.pre.per is None and c.euphemism:
-            start = c.pre.start  # "donation: 200", "🌹 150"
-        if c.currency is None and per is None and not c.euphemism and c.pre is None:
-            continue  # a bare number whose unit went to another amount
-        currency = c.currency or currency_for(ctx.country)
-        data = {"amount": c.amount, "currency": currency, "per": per}
-        original = folded.original_text(c.num_start, c.num_end)
+        pre_unit = pre is not None and pre[0] is not None and pre[1] not in used
+        pre_far = False  # the unit before is on another line: one after, on this line, wins
+        if lines is not None:
+            if post is not None and not post[3] and _line_break(lines, end, post[1]):
+                post = None  # "Быстрый визит £50⏎Час £135": "час" is not the 50's
+            if pre_unit and pre is not None:
+                pre_far = _line_break(lines, pre[2], start)
+        if post is not None and (post[3] or not pre_unit or pre_far):
+            per, end = post[0], post[2]
+            used.add(post[1])
+        elif pre is not None and pre_unit:
+            per, start = pre[0], pre[2]
+            used.add(pre[1])
+        if pre is not None and pre[0] is None and euphemism:
+            start = pre[2]  # "donation: 200", "🌹 150"
+        if currency is None and per is None and not euphemism and pre is None:
+            continue  # a bare number whose unit went to another amount (or another line)
+        if currency is None:
+            currency = _currency(cc, "")
+        a, b = (start, end) if one_to_one else (starts[start], ends[end - 1])
         out.append(
-            Entity(
-                kind="price",
-                value=f"{c.amount}:{currency}:{per or ''}",
-                data=data,
-                span=span_of(v, folded, start, end, field),
-                disguised=original != low[c.num_start : c.num_end],
+            Entity(  # (positional -- kind, value, data, span, disguised -- is fastest)
+                "price",
+                f"{amount}:{currency}:{per or ''}",
+                {"amount": amount, "currency": currency, "per": per},
+                Span(field, a, b, original[a:b]),
+                not plain and original[starts[ns] : ends[ne - 1]] != low[ns:ne],
             )
         )
     return out
 
 
-def _candidate(low: str, m: re.Match[str], ctx: Context) -> _Cand | None:
-    s, e = m.span()
+def _glued(low: str, s: int, e: int) -> bool:
+    """Whether the digit run ``low[s:e]`` is part of a word, handle, address or wallet."""
+    if s:
+        b = low[s - 1]
+        k = s
+        if (b == "/" or b == "@") and s >= 2 and low[s - 2].isalpha():
+            b, k = low[s - 2], s - 1  # "qv/60", "qv@60" -- not "site.com/ad/120"
+        elif b == "@":
+            return True  # "@120"
+        if b.isalpha():
+            ws = _word_start(low, k)
+            if low[ws:k] not in _GLUE_BEFORE or (ws and low[ws - 1] in _HANDLE_CHARS):
+                return True  # "@luxeluna27", "$vikagold42", "kiki.price73", "0x71c7"
+        elif b == "_" or b == "#" or (b == "." and s >= 2 and low[s - 2].isalpha()):
+            return True  # "luna_27", "#27", "vika.83"
+    if e < len(low):
+        a = low[e]
+        if a.isalpha():
+            return low[e : _word_end(low, e)] not in _GLUE_AFTER  # "27luna", "4f8a..."
+        if a == "@" or a == "_":
+            return True  # "price73@example.com", "luna27_vip"
+    return False
+
+
+def _candidate(low: str, s: int, e: int, cc: str, lines: _Lines | None) -> _Cand | None:
+    """The amount ``low[s:e]`` with its currency and units, or None when it is no price.
+
+    ``lines`` is set when the original text has line breaks (see :func:`_line_break`).
+    """
     n = len(low)
-    raw = m.group()
-    # ---- not an amount: phone groups, fractions, "24/7", times
-    if s >= 4 and low[s - 1] in " -." and _GROUP_BEFORE.search(low, max(0, s - 6), s):
-        return None  # "555 0123", "305-555-0123"
-    if e + 1 < n and low[e] in " -." and _GROUP_AFTER.match(low, e):
-        return None
-    if e + 1 < n and low[e] == ":" and low[e + 1].isdigit():
-        return None  # "10:30"
-    if e + 1 < n and low[e] == "/" and _SLASH_NUMBER.match(low, e):
-        return None  # "24/7", "1/2" -- but not "250/2hr"
-    if s >= 2 and low[s - 1] in "/:" and low[s - 2].isdigit():
-        return None
-    amount = _parse_amount(raw)
-    if amount is None or amount <= 0 or amount > MAX_AMOUNT:
-        return None
-    if _NOT_PRICE_AFTER.match(low, e):
-        return None
+    b = low[s - 1] if s else " "
+    a = low[e] if e < n else " "
     start, end = s, e
     currency: str | None = None
+    if b in _SYMBOLS:  # the usual "$80": only the far side can glue it to a word
+        if (a.isalpha() or a == "@" or a == "_") and _glued(low, s, e):
+            return None
+        if b != "$" or s < 2 or not low[s - 2].isalpha():
+            if s < 2 or not low[s - 2].isdigit():  # (not "100$80": the "$" is the 100's)
+                currency, start = _currency(cc, b), s - 1
+        else:
+            cb = _currency_before(low, s)  # "US$80", "ca$80"
+            if cb is not None and not (
+                cb[1] and _prev_is_digit(low, cb[1]) and low[cb[1] - 1] != " "
+            ):
+                currency, start = _currency(cc, cb[0]), cb[1]
+    else:
+        alpha = b.isalpha()
+        # ---- cheapest first: a price has a currency, unit, euphemism or price word next to it
+        if not alpha and b != "🌹":
+            k = s - 1
+            while k >= 0 and s - k <= 4 and low[k] in _GAP:
+                k -= 1
+            if k < 0 or s - k > 4 or not (
+                low[k].isalpha() or low[k] in _SYMBOLS or low[k] == "🌹"
+            ):
+                c1 = low[e + 1] if a == " " and e + 1 < n else a
+                if not (c1.isalnum() or c1 in _AFTER_START):
+                    return None  # "Lexi, 31, ...", "(22)"
+        # ---- not an amount: glued to a word, a phone group, the end of "1/2" or "10:30"
+        if (alpha or b in _GLUE_NEAR or a.isalpha() or a == "@" or a == "_") and _glued(
+            low, s, e
+        ):
+            return None
+        if s >= 2 and low[s - 2].isdigit():
+            if b in "/:.,":
+                return None  # the second half of "1/2", "10:30"; a run-on from another number
+            if b in " -." and s >= 4 and _GROUP_BEFORE.search(
+                low, s - 6 if s > 6 else 0, s
+            ) and not (lines is not None and _line_break(lines, s - 1, s)):
+                return None  # "305-555 0123"
+        # ---- currency before, one space or letters back ("$ 80", "usd 80", "usd80")
+        if alpha or (b == " " and s >= 2 and (low[s - 2] in _SYMBOLS or low[s - 2].isalpha())):
+            cb = _currency_before(low, s)
+            if cb is not None and not (
+                cb[1] and _prev_is_digit(low, cb[1]) and (b == " " or low[cb[1] - 1] != " ")
+            ):
+                # (not "100$ 30min": there the "$" belongs to the amount before it)
+                currency, start = _currency(cc, cb[0]), cb[1]
+    raw = low[s:e]
+    if a in " -." and e + 1 < n and low[e + 1].isdigit() and _GROUP_AFTER.match(low, e) and not (
+        lines is not None and _line_break(lines, e, e + 1)
+    ):
+        return None  # "555 0123": a group of a phone number (not "$35⏎100% real")
+    if a == ":" and e + 1 < n and low[e + 1].isdigit():
+        return None  # "10:30"
+    if a == "/" and (raw == "24" and low.startswith("/7", e) or _SLASH_NUMBER.match(low, e)):
+        return None  # "24/7", "1/2" -- but not "250/2hr"
+    if raw.isdigit():
+        if len(raw) > 8:
+            return None  # a phone number or an ID run together
+        amount: int | float | None = int(raw)
+    else:
+        amount = _parse_amount(raw)
+    if amount is None or amount <= 0 or amount > MAX_AMOUNT:
+        return None
+    # ---- what follows: a word that makes it no price; currency, euphemism, rate unit
+    am: re.Match[str] | None = None
+    k = e + 1 if a == " " else e
+    if k < n and (low[k].isalnum() or low[k] in _AFTER_START):
+        am = _AFTER.match(low, e)  # (always matches, maybe empty)
+        if am is None or am.lastindex is None:
+            am = None
+        elif am.group("bad") is not None:
+            return None  # "22yo", "120lbs", "100%", "50 guys"
+        elif k > e and lines is not None and _line_break(lines, e, k):
+            am = None  # "age 23⏎Roses 170 for the hour": the next line is not this amount's
     euphemism = False
-    # ---- currency before ("$80", "US$ 80", "€ 90")
-    cb = _currency_before(low, s)
-    if cb is not None and not (cb[1] and _prev_is_digit(low, cb[1])):
-        # (not "100$ 30min": there the "$" belongs to the amount before it)
-        tok = cb[0]
-        currency = currency_for(ctx.country, tok) if tok == "$" else _TOKEN_CURRENCY[tok]
-        start = cb[1]
-    # ---- currency or euphemism after ("80$", "120 GBP", "100 roses", "3000 руб")
-    after = _maybe_after(low, e)
-    ca = _CUR_AFTER.match(low, e) if after else None
-    if ca and (ca.group("sym") or ca.group("word")):
-        tok = ca.group("sym") or ca.group("word") or ""
-        tok = tok.rstrip(".")
-        if tok in ("pounds", "pound") and (ctx.country or "US").upper() not in ("GB", "UK"):
-            tok = ""  # "120 pounds" is a weight outside the UK
-        if tok:
-            if ca.group("k"):
-                amount = amount * 1000
-            if currency is None:
-                currency = (
-                    currency_for(ctx.country, tok)
-                    if tok in ("$", "dollar", "dollars", "dolares", "dolar", "dlls", "dll",
-                               "bucks", "pesos", "peso")
-                    else _TOKEN_CURRENCY.get(tok, "USD")
-                )
-            end = ca.end()
-    elif currency is not None and e < n and low[e] == "k" and (e + 1 == n or not
-                                                                low[e + 1].isalpha()):
+    if am is not None:
+        sym, word = am.group("sym", "word")
+        if sym and low[am.start("sym") - 1] == " " and am.end("sym") < n and (
+            low[am.end("sym")].isdigit()
+        ):
+            am = None  # "age 23 $260": the "$" is the next amount's
+        elif sym or word:
+            tok = sym or word.rstrip(".")
+            if tok in ("pounds", "pound") and cc not in ("GB", "UK"):
+                am = _AFTER_NO_CUR.match(low, e)  # "120 pounds" is a weight outside the UK
+            else:
+                if am.group("k"):
+                    amount = amount * 1000
+                if currency is None:
+                    currency = _currency(cc, tok)
+                end = am.end("sym") if sym else am.end("word")
+    if currency is not None and a == "k" and end == e and (e + 1 == n or not low[e + 1].isalpha()):
         amount, end = amount * 1000, e + 1  # "$1.5k"
+        am = _AFTER_NO_CUR.match(low, end)
     if isinstance(amount, float) and amount.is_integer():
         amount = int(amount)
     if currency is None and amount < MIN_BARE_AMOUNT:
         return None
-    ea = _EUPH_AFTER.match(low, end) if after else None
-    if ea:
-        euphemism, end = True, ea.end()
-    # ---- how it is charged, after
     post: _Unit | None = None
-    pm = _POST.match(low, end) if after or end > e else None
-    if pm:
-        if pm.group("unit"):
-            unit = pm.group("unit")
-            bind = pm.group("bind")
-            count = pm.group("count")
-            glued = pm.start("unit") == end
-            per = _per(unit, count)
-            if not bind and not glued and currency is None and not euphemism and (
-                unit in ("hours", "hrs", "horas", "часов", "nights", "ночи") or unit in _MIN_SET
-            ):
-                per = None  # "open 24 hours", "30 min": a duration
-            elif not bind and currency is None and not euphemism and unit in _HOUR_SET:
-                if amount < MIN_BARE_HOURLY or not _AFTER_BARE_HOUR_OK.match(low, pm.end()):
+    if am is not None and am.lastindex is not None:
+        euph, emoji, unit, each, item = am.group("euph", "emoji", "unit", "each", "item")
+        # ---- euphemism after ("100 roses", "100 🌹")
+        if euph:
+            euphemism, end = True, am.end("euph")
+        elif emoji:
+            euphemism, end = True, am.end("emoji")
+        # ---- how it is charged, after
+        if unit:
+            bind = am.group("bind")
+            glued = am.start("unit") == end
+            per = _per(unit, am.group("count"))
+            if not bind and currency is None and not euphemism:
+                if not glued and unit in _DURATION_UNITS:
+                    per = None  # "open 24 hours", "30 min": a duration
+                elif unit in _HOUR_SET and (
+                    amount < MIN_BARE_HOURLY or not _AFTER_BARE_HOUR_OK.match(low, am.end())
+                ):
                     per = None  # "22h", "24 hour service", "48 hour notice"
             if per is not None:
-                post = _Unit(per, pm.start("unit"), pm.end(), bool(bind) or glued)
-        elif pm.group("each"):
-            post = _Unit("unit", pm.start("each"), pm.end(), True)
-        elif pm.group("item") and (currency is not None or euphemism):
-            post = _Unit("unit", pm.start("item"), pm.end(), True)
+                post = (per, am.start("unit"), am.end(), bool(bind) or glued)
+        elif each:
+            post = ("unit", am.start("each"), am.end(), True)
+        elif item and (currency is not None or euphemism):
+            post = ("unit", am.start("item"), am.end(), True)
     # ---- how it is charged / what it is, before
     pre: _Unit | None = None
-    pr = _match_before(low, start)
-    if pr:
-        if pr.group("unit"):
-            per_b = _per(pr.group("unit"), pr.group("count"))
+    pr = _match_before(low, start, lines) if start else None
+    if pr is not None:
+        kind, unit_b, count_b, pstart, at = pr
+        if kind == "unit":
+            per_b = _per(unit_b, count_b)
             if per_b is not None:
-                pre = _Unit(per_b, pr.start("unit"), pr.start(), False)
-        elif pr.group("euph") or pr.group("emoji"):
+                pre = (per_b, at, pstart, False)
+        elif kind == "euph":
             euphemism = True
-            pre = _Unit(None, pr.start(), pr.start(), False)
-        elif pr.group("cue"):
-            pre = _Unit(None, pr.start(), start, False)
+            pre = (None, pstart, pstart, False)
+        else:
+            pre = (None, pstart, start, False)
     if currency is None and post is None and pre is None and not euphemism:
         return None
-    return _Cand(start, end, s, e, amount, currency, euphemism, post, pre)
+    return start, end, s, e, amount, currency, euphemism, post, pre
