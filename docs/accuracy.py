@@ -27,7 +27,7 @@ import orjson
 
 from redflags.engines.local import screen_records
 from redflags.io import iter_records
-from redflags.synth import write_corpus
+from redflags.synth import INDICATOR_IDS, write_corpus
 
 ENTITY_KINDS = ("phones", "emails", "handles", "crypto", "ages", "prices")
 
@@ -97,6 +97,8 @@ def evaluate(ads: int, seed: int, workers: int) -> tuple[str, dict[str, float]]:
     kinds: Counter[str] = Counter()
     minors = minors_critical = 0
     flag_pr = PR()
+    planted_ids = set(INDICATOR_IDS)
+    unscored: Counter[str] = Counter()
     for ad_id, t in truth.items():
         a = results[ad_id]
         for k in ENTITY_KINDS:
@@ -104,12 +106,15 @@ def evaluate(ads: int, seed: int, workers: int) -> tuple[str, dict[str, float]]:
                 (_key(k, v) for v in a["entities"][k]),
                 (_key(k, v) for v in t["entities"].get(k, [])),
             )
-        found_ids = {f["id"] for f in a["indicators"]}
+        # indicators the generator never plants (derived context such as youth.age_18_19)
+        # cannot be scored against it; they are listed separately
+        found_ids = {f["id"] for f in a["indicators"] if f["id"] in planted_ids}
+        unscored.update(f["id"] for f in a["indicators"] if f["id"] not in planted_ids)
         for ind in set(t["indicators"]) | found_ids:
             indicator.setdefault(ind, PR()).add(
                 [ad_id] if ind in found_ids else [], [ad_id] if ind in t["indicators"] else []
             )
-        found_cats = {f["category"] for f in a["indicators"]}
+        found_cats = {f["category"] for f in a["indicators"] if f["id"] in planted_ids}
         for cat in set(t["categories"]) | found_cats:
             category.setdefault(cat, PR()).add(
                 [ad_id] if cat in found_cats else [], [ad_id] if cat in t["categories"] else []
@@ -179,6 +184,9 @@ def evaluate(ads: int, seed: int, workers: int) -> tuple[str, dict[str, float]]:
         "|---|---:|---:|---:|---:|---:|",
     ]
     lines += [indicator[i].row(i) for i in sorted(indicator)]
+    if unscored:
+        listed = ", ".join(f"`{k}` in {v:,} ads" for k, v in sorted(unscored.items()))
+        lines += ["", f"Reported but never planted by the generator (context only): {listed}."]
     summary = {
         "flag_precision": flag_pr.precision,
         "flag_recall": flag_pr.recall,
@@ -191,7 +199,7 @@ def evaluate(ads: int, seed: int, workers: int) -> tuple[str, dict[str, float]]:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--ads", type=int, default=20_000)
-    ap.add_argument("--seed", type=int, default=11)
+    ap.add_argument("--seed", type=int, default=2027)
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--out", type=Path, default=Path(__file__).with_name("accuracy.md"))
     args = ap.parse_args(argv)

@@ -122,7 +122,7 @@ def evaluate(ads: int, seed: int, workers: int) -> tuple[str, dict[str, float]]:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--ads", type=int, default=20_000)
-    ap.add_argument("--seed", type=int, default=11)
+    ap.add_argument("--seed", type=int, default=2027)
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--out", type=Path, default=Path(__file__).with_name("link_accuracy.md"))
     args = ap.parse_args(argv)
