@@ -265,9 +265,11 @@ def run_link(
     *,
     fmt: str | None = None,
     workers: int = 0,
+    image_root: str | None = None,
+    photo_hashes: str | None = None,
 ) -> tuple[Any, ScanStats]:
     """Screen (when needed) and link ``inputs``; write links and network summaries."""
-    from redflags.link.engine import link_records
+    from redflags.link.engine import LinkParams, link_records
 
     stats = ScanStats()
     with _progress() as progress:
@@ -279,8 +281,14 @@ def run_link(
                 phase_tasks[phase] = progress.add_task(f"linking: {phase}", total=None)
             progress.advance(phase_tasks[phase], n)
 
-        result = link_records(_linkable(inputs, fmt, workers, stats), progress=tick)
+        n_workers = workers if workers > 0 else (os.cpu_count() or 1)
+        params = LinkParams(workers=n_workers, image_root=image_root)
+        result = link_records(_linkable(inputs, fmt, workers, stats), params, progress=tick)
     _write_link_outputs(result, output, summary)
+    if photo_hashes:
+        from redflags.link.pdq import export_hma
+
+        export_hma(((ad_id, h) for ad_id, h in result.photos), photo_hashes)
     return result, stats
 
 
@@ -347,10 +355,25 @@ def link(
         str | None, typer.Option("--format", help="input format (default: by extension)")
     ] = None,
     workers: Annotated[int, typer.Option("--workers", "-w", help="processes; 0 = all cores")] = 0,
+    image_root: Annotated[
+        str | None, typer.Option("--image-root", help="folder that relative image paths are in")
+    ] = None,
+    photo_hashes: Annotated[
+        str | None,
+        typer.Option("--photo-hashes", help="write PDQ hashes in the HMA/ThreatExchange format"),
+    ] = None,
 ) -> None:
-    """Link ads into networks by shared identifiers and near-duplicate text."""
+    """Link ads into networks by shared identifiers, near-duplicate text and reused photos."""
     try:
-        result, stats = run_link(ads, output, summary, fmt=fmt, workers=workers)
+        result, stats = run_link(
+            ads,
+            output,
+            summary,
+            fmt=fmt,
+            workers=workers,
+            image_root=image_root,
+            photo_hashes=photo_hashes,
+        )
     except RedflagsError as exc:
         err.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(exc.exit_code) from None
@@ -453,6 +476,298 @@ def _explain_demo(
         "Flags are leads for trained reviewers, not verdicts. Reasons are for the platform's "
         "reviewers only and must never be shown to the poster."
     )
+
+
+# -- store, service and access (issue 4) ------------------------------------------------------
+
+DbOption = Annotated[
+    str | None,
+    typer.Option(
+        "--db", help="database URL or SQLite path (default: $REDFLAGS_DB or ./redflags.db)"
+    ),
+]
+
+db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
+users_app = typer.Typer(help="People and systems that may call the API.", no_args_is_help=True)
+keys_app = typer.Typer(help="API keys (shown once when made; stored hashed).", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(users_app, name="users")
+app.add_typer(keys_app, name="keys")
+
+
+def _operator() -> Any:
+    import getpass
+
+    from redflags.store import Actor
+
+    try:
+        who = getpass.getuser()
+    except (KeyError, OSError):
+        who = "unknown"
+    return Actor(None, f"cli:{who}"[:128], "operator")
+
+
+def _open_store(db: str | None) -> Any:
+    from redflags.store import Store
+
+    try:
+        return Store.open(db)
+    except RedflagsError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(exc.exit_code) from None
+
+
+@db_app.command("upgrade")
+def db_upgrade(db: DbOption = None) -> None:
+    """Create or migrate the database schema to the latest revision."""
+    from redflags.store.db import current_revision
+
+    store = _open_store(db)
+    try:
+        err.print(f"database at revision {current_revision(store.engine)}")
+    finally:
+        store.close()
+
+
+@users_app.command("add")
+def users_add(
+    name: Annotated[str, typer.Argument(help="user name (letters, digits, . _ @ -)")],
+    role: Annotated[
+        str, typer.Option("--role", help="platform | reviewer | analyst | liaison | admin")
+    ] = "reviewer",
+    db: DbOption = None,
+) -> None:
+    """Create a user and print its API key once (only a salted hash is stored)."""
+    store = _open_store(db)
+    try:
+        user, token = store.add_user(name, role, actor=_operator())
+    except ValueError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(3) from None
+    except RedflagsError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(exc.exit_code) from None
+    finally:
+        store.close()
+    err.print(
+        f"user {user['name']} ({user['role']}), key {user['key_id']}; "
+        "the key is shown once — keep it secret:"
+    )
+    typer.echo(token)
+
+
+@users_app.command("list")
+def users_list(db: DbOption = None) -> None:
+    """List users, roles and key ids (never the keys)."""
+    store = _open_store(db)
+    try:
+        rows = store.list_users()
+    finally:
+        store.close()
+    t = Table(title="users", header_style="bold")
+    for col in ("name", "role", "keys (active)", "keys (revoked)"):
+        t.add_column(col)
+    for u in rows:
+        t.add_row(
+            u["name"],
+            u["role"],
+            ", ".join(k["id"] for k in u["keys"] if not k["revoked"]),
+            ", ".join(k["id"] for k in u["keys"] if k["revoked"]),
+        )
+    err.print(t)
+
+
+@keys_app.command("create")
+def keys_create(
+    name: Annotated[str, typer.Argument(help="the user the key is for")],
+    db: DbOption = None,
+) -> None:
+    """Make another key for a user and print it once."""
+    store = _open_store(db)
+    try:
+        key_id, token = store.create_key(name, actor=_operator())
+    except RedflagsError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(exc.exit_code) from None
+    finally:
+        store.close()
+    err.print(f"key {key_id} for {name}; shown once — keep it secret:")
+    typer.echo(token)
+
+
+@keys_app.command("revoke")
+def keys_revoke(
+    key_id: Annotated[str, typer.Argument(help="the key id (the part after rfk_)")],
+    db: DbOption = None,
+) -> None:
+    """Revoke a key at once."""
+    store = _open_store(db)
+    try:
+        store.revoke_key(key_id, actor=_operator())
+    except RedflagsError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(exc.exit_code) from None
+    finally:
+        store.close()
+    err.print(f"key {key_id} revoked")
+
+
+@app.command()
+def ingest(
+    ads: Annotated[list[str], typer.Argument(help="ad files (JSONL, CSV, Parquet) or - for stdin")],
+    db: DbOption = None,
+    batch: Annotated[int, typer.Option("--batch", help="ads per committed batch")] = 500,
+    workers: Annotated[int, typer.Option("--workers", "-w", help="processes; 0 = all cores")] = 0,
+    ack: Annotated[
+        Path | None,
+        typer.Option("--ack", help="append one JSON line per committed batch (its ad ids)"),
+    ] = None,
+    fmt: Annotated[
+        str | None,
+        typer.Option("--format", help="input format: jsonl, csv, parquet (default: by extension)"),
+    ] = None,
+) -> None:
+    """Store ads in the database, screened: idempotent, resumable, committed batch by batch.
+
+    Same id + same content is skipped; same id + new content becomes a new version.  A batch
+    is acknowledged (counted, and written to --ack) only after it is committed, so after a
+    crash a rerun completes the rest without duplicates.
+    """
+    from redflags.errors import RecordError
+    from redflags.store import PoolScreener, prepare
+
+    store = _open_store(db)
+    n_workers = workers if workers > 0 else (os.cpu_count() or 1)
+    counts: Counter[str] = Counter()
+    bad = 0
+    ack_fh = open(ack, "a", encoding="utf-8") if ack else None  # noqa: SIM115 - closed below
+    actor = _operator()
+    total, unit = _total_units(ads, fmt)
+    try:
+        with PoolScreener(n_workers) as screener, _progress() as progress:
+            task = progress.add_task("ingesting", total=total)
+            n_batches = 0
+
+            def batches() -> Iterator[list[Any]]:
+                nonlocal bad
+                pending: list[Any] = []
+                for rec in _all_records(ads, fmt):
+                    size = len(rec.raw) + 1 if isinstance(rec.raw, bytes) else 1
+                    try:
+                        pending.append(prepare(rec.raw, rec.line, rec.source))
+                    except RecordError as exc:
+                        bad += 1
+                        if bad <= _ECHO_ERRORS:
+                            err.print(
+                                f"[red]line {rec.line} of {rec.source}[/red]: {exc}",
+                                highlight=False,
+                            )
+                    progress.advance(task, size if unit == "bytes" else 1)
+                    if len(pending) >= max(batch, 1):
+                        yield pending
+                        pending = []
+                if pending:
+                    yield pending
+
+            def ahead(items: list[Any]) -> None:
+                """Screen the ads of the next batch that are new or changed, in the
+                background, while the current batch is written."""
+                heads = store.heads([i.ad.id for i in items])
+                screener.prefetch(
+                    [
+                        i.ad
+                        for i in items
+                        if (h := heads.get(i.ad.id)) is None or h.fingerprint != i.fingerprint
+                    ]
+                )
+
+            stream = batches()
+            current = next(stream, None)
+            if current is not None:
+                ahead(current)
+            while current is not None:
+                following = next(stream, None)
+                if following is not None:
+                    ahead(following)
+                results = store.ingest(
+                    current, screener, actor=actor, source="cli", results=False
+                )
+                counts.update(r.status for r in results)
+                n_batches += 1
+                if ack_fh is not None:
+                    ack_fh.write(
+                        orjson.dumps(
+                            {"batch": n_batches, "ids": [i.ad.id for i in current]}
+                        ).decode()
+                    )
+                    ack_fh.write("\n")
+                    ack_fh.flush()
+                current = following
+    except RedflagsError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(exc.exit_code) from None
+    finally:
+        if ack_fh is not None:
+            ack_fh.close()
+        store.close()
+    t = Table(title="redflags ingest", header_style="bold")
+    t.add_column("what")
+    t.add_column("count", justify="right")
+    for k in ("created", "updated", "rescreened", "unchanged"):
+        t.add_row(f"ads {k}", f"{counts.get(k, 0):,}")
+    t.add_row("malformed lines", f"{bad:,}", style="red" if bad else None)
+    err.print(t)
+    if bad:
+        raise typer.Exit(EXIT_BAD_RECORDS)
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option("--host", help="address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="port")] = 8000,
+    db: DbOption = None,
+    rate_limit: Annotated[
+        float, typer.Option("--rate-limit", help="requests/s per API key (in-memory bucket)")
+    ] = 100.0,
+    burst: Annotated[int, typer.Option("--burst", help="requests a key may burst")] = 200,
+    access_log: Annotated[
+        bool, typer.Option("--access-log/--no-access-log", help="log each request line")
+    ] = True,
+    log_level: Annotated[str, typer.Option("--log-level", help="debug, info, warning")] = "info",
+    workers: Annotated[
+        int,
+        typer.Option("--workers", help="server processes (rate limits are per process)"),
+    ] = 1,
+) -> None:
+    """Run the HTTP API (migrates the database first)."""
+    import logging
+
+    import uvicorn
+
+    from redflags.api import ApiSettings, create_app
+    from redflags.api.server import ENV_BURST, ENV_RATE, prepare_process, run_workers
+    from redflags.store import ENV_URL, resolve_url
+
+    logging.basicConfig(level=log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    store = _open_store(db)
+    err.print(
+        f"redflags API on http://{host}:{port} ({store.backend}, {workers} process(es)); "
+        "docs at /docs"
+    )
+    if workers > 1:
+        store.close()
+        os.environ.update(
+            {ENV_URL: resolve_url(db), ENV_RATE: str(rate_limit), ENV_BURST: str(burst)}
+        )
+        run_workers(host, port, workers, log_level.lower(), access_log)
+        return
+    api = create_app(store, ApiSettings(rate_per_second=rate_limit, burst=burst))
+    prepare_process()
+    try:
+        uvicorn.run(api, host=host, port=port, log_level=log_level.lower(), access_log=access_log)
+    finally:
+        store.close()
 
 
 def main() -> None:  # pragma: no cover - console entry

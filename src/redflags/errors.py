@@ -5,8 +5,13 @@
     RedflagsError                  base class; exit code 1
     ├── ConfigError                bad configuration or rule pack (fails at start); exit 3
     │   └── CatalogError           an indicator catalog entry is invalid
-    └── InputError                 an input file cannot be read at all; exit 4
-        └── RecordError            one input record is malformed (reported, run goes on)
+    ├── InputError                 an input file cannot be read at all; exit 4
+    │   └── RecordError            one input record is malformed (reported, run goes on)
+    └── StoreError                 the database cannot be opened or migrated; exit 5
+        ├── NotFoundError          no such ad, review item, network, user or key (HTTP 404)
+        ├── AccessError            no valid key, or the key's role may not do this (401/403)
+        └── ConflictError          the state changed under the caller (HTTP 409)
+            └── StaleVersionError  the caller's ETag/version is out of date (HTTP 412)
 
 Exit code 2 means "some input records were malformed" (the run finished, see the errors file).
 """
@@ -18,8 +23,13 @@ __all__ = [
     "CatalogError",
     "ConfigError",
     "InputError",
+    "AccessError",
+    "ConflictError",
+    "NotFoundError",
     "RecordError",
     "RedflagsError",
+    "StaleVersionError",
+    "StoreError",
 ]
 
 EXIT_BAD_RECORDS = 2
@@ -57,3 +67,29 @@ class RecordError(InputError):
 
     def to_json(self) -> dict[str, object]:
         return {"source": self.source, "line": self.line, "error": str(self)}
+
+
+class StoreError(RedflagsError):
+    """The store cannot be opened, migrated or written (bad URL, server down, locked file)."""
+
+    exit_code = 5
+
+
+class NotFoundError(StoreError):
+    """The named ad, review item, network, user or key does not exist."""
+
+
+class AccessError(StoreError):
+    """No valid API key was given (``status`` 401), or its role may not do this (403)."""
+
+    def __init__(self, message: str, status: int = 403) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+class ConflictError(StoreError):
+    """The state changed under the caller: an item claimed by someone else, no longer open."""
+
+
+class StaleVersionError(ConflictError):
+    """The caller's ETag / item version is out of date; re-read and try again."""

@@ -38,6 +38,7 @@ MAX_FIELD_CHARS = 20_000
 _STR_FIELDS = ("title", "body", "phone", "email")
 _OPT_FIELDS = ("site", "posted_at", "city", "region", "country", "category")
 _KNOWN = frozenset(("id", "images", "poster", *_STR_FIELDS, *_OPT_FIELDS))
+_ALL_FIELDS = (*_STR_FIELDS, *_OPT_FIELDS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +52,7 @@ class Record:
 
 def parse_ad(obj: Any, line: int, source: str = "", max_chars: int = MAX_FIELD_CHARS) -> Ad:
     """Validate one decoded record into an :class:`Ad`, or raise :class:`RecordError`."""
-    if not isinstance(obj, Mapping):
+    if type(obj) is not dict and not isinstance(obj, Mapping):  # ABC check only when needed
         raise RecordError(f"expected a JSON object, got {type(obj).__name__}", line, source)
     ad_id = obj.get("id")
     if isinstance(ad_id, bool) or not isinstance(ad_id, str | int):
@@ -61,9 +62,18 @@ def parse_ad(obj: Any, line: int, source: str = "", max_chars: int = MAX_FIELD_C
     if not ad_id:
         raise RecordError("field 'id' is empty", line, source)
     values: dict[str, Any] = {}
-    for name in (*_STR_FIELDS, *_OPT_FIELDS):
+    for name in _ALL_FIELDS:
         v = obj.get(name)
         if v is None:
+            continue
+        if type(v) is str:  # the usual case: skip the type checks below
+            if len(v) > max_chars:
+                raise RecordError(
+                    f"field {name!r} is {len(v)} characters; the limit is {max_chars}",
+                    line,
+                    source,
+                )
+            values[name] = v
             continue
         if isinstance(v, int | float) and not isinstance(v, bool) and name in ("phone",):
             v = str(v)

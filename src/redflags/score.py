@@ -16,7 +16,6 @@ what the explanation lists.  Deterministic.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Sequence
 
 from redflags.config import ScoringConfig
@@ -41,7 +40,20 @@ def score(
     scored: list[Finding] = []
     for i, f in enumerate(findings):
         without = _noisy_or(weights[:i] + weights[i + 1 :])
-        scored.append(dataclasses.replace(f, contribution=max(0.0, risk - without)))
+        # what dataclasses.replace(f, contribution=...) builds, without its per-call reflection
+        scored.append(
+            Finding(
+                f.indicator,
+                f.category,
+                f.weight,
+                f.version,
+                f.source,
+                f.explanation,
+                f.evidence,
+                f.matched,
+                max(0.0, risk - without),
+            )
+        )
     explanation: list[str] = []
     if commerce < cfg.commerce_threshold:
         explanation.append(

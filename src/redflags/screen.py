@@ -16,7 +16,8 @@ and a café hiring "young" staff produce entities but no findings.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from functools import lru_cache
 
 from redflags.config import ScreenConfig
 from redflags.extract import Context
@@ -56,7 +57,7 @@ def screen(
     """Screen one ad. Pure: no I/O, deterministic for a given catalog and config."""
     cat = catalog or default_catalog()
     cfg = config or _DEFAULT_CONFIG
-    ctx = Context(country=(ad.country or "US").upper(), city=ad.city, region=ad.region)
+    ctx = _context(ad.country, ad.city, ad.region)
 
     entities: list[Entity] = []
     hits: list[tuple[str, Views, TermHit]] = []
@@ -91,6 +92,17 @@ def screen(
     )
 
 
+@lru_cache(maxsize=4096)
+def _context(country: str | None, city: str | None, region: str | None) -> Context:
+    """The extractors' :class:`Context` (immutable, so one per location is shared)."""
+    return Context(country=(country or "US").upper(), city=city, region=region)
+
+
+@lru_cache(maxsize=1024)
+def _category(target: str) -> str:
+    return target.split(".", 1)[0]
+
+
 def _commerce(
     ad: Ad, cat: Catalog, hits: Sequence[tuple[str, Views, TermHit]], entities: Sequence[Entity]
 ) -> float:
@@ -102,26 +114,45 @@ def _commerce(
     """
     model = cat.commerce
     z = model.bias + model.categories.get((ad.category or "").strip().lower(), 0.0)
-    timed = any(
-        e.kind == "price" and isinstance(e.data, dict) and e.data.get("per") in _TIME_RATES
-        for e in entities
-    )
+    timed = False
+    for e in entities:
+        if e.kind == "price" and isinstance(e.data, dict) and e.data.get("per") in _TIME_RATES:
+            timed = True
+            break
     pos: dict[str, float] = {}
     neg: dict[str, float] = {}
     hinted: set[str] = set()
     for _field, views, h in hits:
-        key = views.keys.text[h.start : h.end]
-        if h.target == "commerce" or (h.target == "commerce_rate" and timed):
-            pos[key] = h.weight
-        elif h.target == "benign":
-            neg[key] = h.weight
-        elif h.target.split(".", 1)[0] in _COMMERCE_HINT_CATEGORIES:
-            hinted.add(h.target)
+        target = h.target
+        if target == "commerce" or (target == "commerce_rate" and timed):
+            pos[views.keys.text[h.start : h.end]] = h.weight
+        elif target == "benign":
+            neg[views.keys.text[h.start : h.end]] = h.weight
+        elif _category(target) in _COMMERCE_HINT_CATEGORIES:
+            hinted.add(target)
     z += min(sum(pos.values()) + _COMMERCE_HINT_WEIGHT * len(hinted), _COMMERCE_TERM_CAP)
     z -= min(sum(neg.values()), _COMMERCE_TERM_CAP)
     if timed:
         z += model.hourly_price
     return 1.0 / (1.0 + math.exp(-z))
+
+
+@lru_cache(maxsize=8)
+def _catalog_tables(cat: Catalog) -> tuple[tuple[Indicator, ...], dict[str, int]]:
+    """Per catalog: the indicators computed from entities, and each indicator's position."""
+    functional = tuple(
+        ind
+        for ind in cat.indicators
+        if ind.function is not None and ind.function != "disguised_keyword"
+    )
+    return functional, {ind.id: k for k, ind in enumerate(cat.indicators)}
+
+
+def _span_order(s: Span) -> tuple[int, int, int]:
+    return (_FIELD_ORDER.get(s.field, 99), s.start, s.end)
+
+
+_FIELD_ORDER = {name: k for k, name in enumerate(TEXT_FIELDS)}
 
 
 def _findings(
@@ -130,11 +161,12 @@ def _findings(
     hits: Sequence[tuple[str, Views, TermHit]],
     entities: Sequence[Entity],
 ) -> list[Finding]:
+    functional, position = _catalog_tables(cat)
     evidence: dict[str, list[Span]] = {}
     matched: dict[str, list[str]] = {}
 
     def add(ind_id: str, span: Span | None, norm: str) -> None:
-        if ind_id not in cat:
+        if ind_id not in position:
             return
         spans = evidence.setdefault(ind_id, [])
         if span is not None and span not in spans:
@@ -144,31 +176,32 @@ def _findings(
     for field, views, h in hits:
         if h.target in _NOT_INDICATORS:
             continue
-        a, b = views.keys.original_span(h.start, h.end)
+        keys = views.keys
+        a, b = keys.original_span(h.start, h.end)
         span = Span(field, a, b, views.original[a:b])
-        norm = views.keys.text[h.start : h.end]
+        norm = keys.text[h.start : h.end]
         add(h.target, span, norm)
         if h.disguised and cat.get(h.target).obfuscation_sensitive:
             add("obfuscation.keyword", span, norm)
 
-    for ind in cat.indicators:
-        if ind.function is None or ind.function == "disguised_keyword":
-            continue
-        for ent in _function_entities(ind, cfg, entities):
-            add(ind.id, ent.span, str(ent.value))
+    if entities:
+        by_kind: dict[str, list[Entity]] = {}
+        for ent in entities:
+            by_kind.setdefault(ent.kind, []).append(ent)
+        for ind in functional:
+            # only the kinds the function reads (same order: entity order within a kind)
+            kinds = _FUNCTION_KINDS.get(ind.function or "")
+            pool = by_kind.get(kinds, ()) if isinstance(kinds, str) else entities
+            for ent in _function_entities(ind, cfg, pool):
+                add(ind.id, ent.span, str(ent.value))
 
     out: list[Finding] = []
-    for ind in cat.indicators:  # catalog order keeps output deterministic
-        if ind.id not in matched:
-            continue
-        spans = sorted(
-            evidence.get(ind.id, []),
-            key=lambda s: (
-                TEXT_FIELDS.index(s.field) if s.field in TEXT_FIELDS else 99,
-                s.start,
-                s.end,
-            ),
-        )
+    # catalog order keeps output deterministic
+    for ind_id in sorted(matched, key=position.__getitem__):
+        ind = cat.indicators[position[ind_id]]
+        spans = evidence.get(ind_id, [])
+        if len(spans) > 1:
+            spans = sorted(spans, key=_span_order)
         out.append(
             Finding(
                 indicator=ind.id,
@@ -178,31 +211,49 @@ def _findings(
                 source=ind.source,
                 explanation=ind.explanation,
                 evidence=tuple(spans),
-                matched=tuple(dict.fromkeys(matched[ind.id])),
+                matched=tuple(dict.fromkeys(matched[ind_id])),
             )
         )
     return out
 
 
+#: the one entity kind each function reads (functions reading several kinds scan them all)
+_FUNCTION_KINDS: dict[str, str | None] = {
+    "minor_age": "age",
+    "age_18_19": "age",
+    "crypto_wallet": "crypto",
+    "p2p_handle": "handle",
+    "disguised_phone": "phone",
+    "disguised_contact": None,
+    "low_price": "price",
+}
+
+
 def _function_entities(
     ind: Indicator, cfg: ScreenConfig, entities: Iterable[Entity]
 ) -> Iterable[Entity]:
-    fn = ind.function
+    pred = _PREDICATES.get(ind.function or "")
+    if pred is None:
+        return
     for e in entities:
-        if fn == "minor_age" and e.kind == "age" and isinstance(e.value, int) and e.value < 18:
+        if pred(e, cfg):
             yield e
-        elif fn == "age_18_19" and e.kind == "age" and e.value in (18, 19):
-            yield e
-        elif fn == "crypto_wallet" and e.kind == "crypto" and _mainnet(e):
-            yield e
-        elif fn == "p2p_handle" and e.kind == "handle" and _platform(e) in _P2P_PLATFORMS:
-            yield e
-        elif fn == "disguised_phone" and e.kind == "phone" and e.disguised:
-            yield e
-        elif fn == "disguised_contact" and e.disguised and e.kind in ("email", "handle", "crypto"):
-            yield e
-        elif fn == "low_price" and e.kind == "price" and _is_low_price(e, cfg):
-            yield e
+
+
+#: function -> whether an entity raises it (one test per entity, no chain of comparisons)
+_PREDICATES: dict[str, Callable[[Entity, ScreenConfig], bool]] = {
+    "minor_age": lambda e, cfg: (
+        e.kind == "age" and isinstance(e.value, int) and e.value < 18
+    ),
+    "age_18_19": lambda e, cfg: e.kind == "age" and e.value in (18, 19),
+    "crypto_wallet": lambda e, cfg: e.kind == "crypto" and _mainnet(e),
+    "p2p_handle": lambda e, cfg: e.kind == "handle" and _platform(e) in _P2P_PLATFORMS,
+    "disguised_phone": lambda e, cfg: e.kind == "phone" and e.disguised,
+    "disguised_contact": lambda e, cfg: (
+        e.disguised and e.kind in ("email", "handle", "crypto")
+    ),
+    "low_price": lambda e, cfg: e.kind == "price" and _is_low_price(e, cfg),
+}
 
 
 def _mainnet(e: Entity) -> bool:

@@ -28,10 +28,16 @@ _DOT_WORDS = r"dot|punto|точка"
 _OPEN = r"[\[({<]"
 _CLOSE = r"[\])}>]"
 
-#: the "at" between local part and domain
+#: the "at" between local part and domain:
+#:     @ | " @ " | \s?OPEN\s?(?:AT|@)\s?CLOSE\s? | \s(?:AT)\s | [-_*]at[-_*]
+#: written so that every match starts with one consumed character from a fixed class and the
+#: alternatives (same order, same matches) check that character with a look-behind: the regex
+#: engine then skips ahead to candidate characters at C speed instead of trying every position.
 _AT = re.compile(
-    rf"(?i)@| @ |\s?{_OPEN}\s?(?:{_AT_WORDS}|@)\s?{_CLOSE}\s?"
-    rf"|\s(?:{_AT_WORDS})\s|[-_*](?:at)[-_*]"
+    rf"(?i)[@\s\[({{<\-_*](?:(?<=@)|(?<= )@ "
+    rf"|(?<=\s){_OPEN}\s?(?:{_AT_WORDS}|@)\s?{_CLOSE}\s?"
+    rf"|(?<={_OPEN})\s?(?:{_AT_WORDS}|@)\s?{_CLOSE}\s?"
+    rf"|(?<=\s)(?:{_AT_WORDS})\s|(?<=[-_*])(?:at)[-_*])"
 )
 _DOT = rf"(?:\.| \. |\s?{_OPEN}\s?(?:{_DOT_WORDS}|\.)\s?{_CLOSE}\s?|\s(?:{_DOT_WORDS})\s)"
 _LABEL = r"[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?"
@@ -40,6 +46,9 @@ _DOT_SPLIT = re.compile(rf"(?i){_DOT}")
 _LOCAL = re.compile(r"(?i)[a-z0-9][a-z0-9._%+\-]{0,63}$")
 _TLD = re.compile(r"[a-z]{2,24}")
 _PREFILTER = re.compile(rf"(?i)@|{_OPEN}\s?(?:at|@)|(?<![^\W\d_])(?:at|arroba|собак)")
+#: :data:`_PREFILTER` without "@" on lower-cased text: a bracketed "at" is a word-initial "at"
+#: too.  Starting with a literal lets the regex engine jump between the a's (~6x faster).
+_AT_WORD = re.compile(r"a(?<![^\W\d_]a)(?:t|rroba)|с(?<![^\W\d_]с)обак")
 
 #: top-level domains accepted when the address is spelt out or spaced
 _KNOWN_TLDS = frozenset(
@@ -71,16 +80,30 @@ def _plain(span_text: str, value: str) -> bool:
     return span_text.lower() == value
 
 
+def _may_have_at(text: str) -> bool:
+    """``_PREFILTER.search(text) is not None``, mostly at C speed."""
+    if "@" in text:
+        return True
+    low = text.lower()
+    if len(low) != len(text):  # pragma: no cover - folded text keeps its length when lowered
+        return _PREFILTER.search(text) is not None
+    return _AT_WORD.search(low) is not None
+
+
 def extract(v: Views, field: str, ctx: Context) -> list[Entity]:
     """E-mail addresses in one field, lower-cased, with their original spans."""
     folded = v.folded
     text = folded.text
-    if _PREFILTER.search(text) is None:
+    if not _may_have_at(text):
         return []
     out: list[Entity] = []
     pos = 0
     for at in _AT.finditer(text):
         if at.start() < pos:
+            continue
+        # the anchored domain match is cheap and fails for most " at "s: try it first
+        dom = _DOMAIN.match(text, at.end())
+        if dom is None:
             continue
         local_m = _LOCAL.search(text, max(0, at.start() - 64), at.start())
         if local_m is None:
@@ -90,9 +113,6 @@ def extract(v: Views, field: str, ctx: Context) -> list[Entity]:
             continue
         start = at.start() - len(local)
         if start > 0 and (text[start - 1].isalnum() or text[start - 1] in "_'’"):
-            continue
-        dom = _DOMAIN.match(text, at.end())
-        if dom is None:
             continue
         found = _best_domain(text, start, at, dom.group(), local)
         if found is None:

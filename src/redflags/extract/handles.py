@@ -26,6 +26,7 @@ the phone extractor.
 from __future__ import annotations
 
 import re
+from itertools import compress
 
 from redflags.extract import Context, span_of
 from redflags.model import Entity
@@ -81,9 +82,12 @@ _LEET_SYMBOLS = frozenset("$@!|")
 _JOIN_GAP = re.compile(r"[._\-*·•'/ ]{1,2}|[$@!|]")
 
 
+_DOUBLE = re.compile(r"(.)\1", re.DOTALL)
+
+
 def _squeeze(word: str) -> str:
     """Repeated letters squeezed: "snaaap" -> "snap"."""
-    if len(word) < 3:
+    if len(word) < 3 or _DOUBLE.search(word) is None:
         return word
     out = [word[0]]
     for c in word[1:]:
@@ -98,6 +102,26 @@ _FULL: dict[str, str] = {
 }
 #: every prefix of every platform word: tokens worth joining with the next one
 _PREFIXES = frozenset(w[:k] for w in _FULL for k in range(1, len(w) + 1))
+
+
+#: first characters of platform words (and prefixes)
+_FIRST = frozenset(w[0] for w in _PREFIXES)
+_STARTS_OK: dict[str, bool] = {}
+
+
+def _may_start(c: str) -> bool:
+    """Whether a token beginning with ``c`` can have a :func:`_start_form` (memoised per char).
+
+    The form's first character is ``c`` lower-cased, possibly read as a letter ("1" -> "i"):
+    tokens starting with anything else are skipped without the string work.
+    """
+    ok = _STARTS_OK.get(c)
+    if ok is None:
+        low = c.lower()[:1]
+        ok = low in _FIRST or low.translate(_DELEET) in _FIRST
+        if len(_STARTS_OK) < 10_000:
+            _STARTS_OK[c] = ok
+    return ok
 
 
 def _start_form(token: str) -> str | None:
@@ -120,6 +144,9 @@ def _may_have_platform_word(text: str) -> bool:
     """Cheap test, mostly at C speed, before the token-by-token scan."""
     if ("OF" in text or "X" in text) and _CASED.search(text):
         return True
+    raw = _ascii_tokens_source(text)
+    if raw is not None:
+        return _may_have_ascii(raw)
     toks = _TOKEN.findall(_REPEAT.sub(r"\1", text.lower().translate(_DELEET)))
     for k, tok in enumerate(toks):
         if tok in _PREFIXES:
@@ -127,6 +154,58 @@ def _may_have_platform_word(text: str) -> bool:
                 return True
             if k + 1 < len(toks) and _squeeze(tok + toks[k + 1]) in _PREFIXES:
                 return True
+    return False
+
+
+# The same test on bytes: ~5x faster for the ~90% of fields whose tokens are all ASCII.  One
+# bytes.translate does lower() + _DELEET + "non-token character -> space", so the tokens are
+# the split() of the squeezed result, exactly as _TOKEN.findall finds them in the str version.
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+def _token_table() -> bytes:
+    table = bytearray(b" " * 256)
+    for i in range(128):
+        c = chr(i)
+        if c.isalnum():
+            table[i] = ord(c.lower())
+    for leet, letter in _DELEET.items():
+        table[leet] = letter
+    return bytes(table)
+
+
+_TOKEN_TABLE = _token_table()
+_REPEAT_B = re.compile(rb"([a-z0-9])\1+")
+_FULL_B = frozenset(w.encode() for w in _FULL if w.isascii())
+_PREFIXES_B = frozenset(w.encode() for w in _PREFIXES if w.isascii())
+
+
+def _ascii_tokens_source(text: str) -> bytes | None:
+    """``text`` as ASCII bytes when its non-ASCII characters (emoji, bullets ...) cannot be part
+    of a token; they become "?" (a separator, like them).  None when a token could be non-ASCII.
+    """
+    if text.isascii():
+        return text.encode("ascii")
+    if any(c.isalnum() for c in set(_NON_ASCII.findall(text))):
+        return None
+    return text.encode("ascii", "replace")
+
+
+def _first_group(m: re.Match[bytes]) -> bytes:
+    return m.group(1)
+
+
+def _may_have_ascii(raw: bytes) -> bool:
+    toks = _REPEAT_B.sub(_first_group, raw.translate(_TOKEN_TABLE)).split()
+    present = set(toks)
+    if present.isdisjoint(_PREFIXES_B):
+        return False
+    if not present.isdisjoint(_FULL_B):
+        return True
+    # a prefix joined with the next token ("s" "nap"); compress() visits only the prefixes
+    for k in compress(range(len(toks) - 1), map(_PREFIXES_B.__contains__, toks)):
+        if _squeeze((toks[k] + toks[k + 1]).decode("ascii")) in _PREFIXES:
+            return True
     return False
 
 
@@ -144,7 +223,7 @@ def _platform_words(text: str) -> list[tuple[int, int, str]]:
             out.append((toks[i].start(), toks[i].end(), _CASED_WORDS[tok]))
             i += 1
             continue
-        form = _start_form(tok)
+        form = _start_form(tok) if _may_start(tok[0]) else None
         if form is None:
             i += 1
             continue
@@ -209,6 +288,11 @@ _URL = re.compile(
     r"(?P<h>[A-Za-z0-9][A-Za-z0-9._\-]{0,39})",
     re.IGNORECASE,
 )
+#: what every :data:`_URL` match contains: a "/" right after its top-level domain (and an
+#: optional space); starts with the "/" so the regex engine jumps between slashes
+_URL_HINT = re.compile(
+    r"(?i)/(?:(?<=me/)|(?<=com/)|(?<=app/)|(?<=me\s/)|(?<=com\s/)|(?<=app\s/))"
+)
 _URL_PLATFORM: dict[tuple[str, str], str] = {
     ("t", "me"): "telegram",
     ("telegram", "me"): "telegram",
@@ -227,7 +311,9 @@ _URL_STOP = frozenset(
     "p reel reels stories explore share intent home search i joinchat s add u login".split()
 )
 
-_CASHTAG = re.compile(r"(?<![\w$])\$(?P<h>[A-Za-z][A-Za-z0-9_]{0,19})(?![\w$])")
+#: "$name" not preceded by a word character or "$"; the look-behind comes after the "$" so the
+#: regex engine can jump from "$" to "$" (prices put one in most ads)
+_CASHTAG = re.compile(r"\$(?<![\w$]\$)(?P<h>[A-Za-z][A-Za-z0-9_]{0,19})(?![\w$])")
 #: "$" used for "s" in ordinary ad words, and currency codes, are not cashtags
 _CASHTAG_STOP = frozenset(
     """exy ex pecial pecials ale ome weet ensual tart pa how ession essions ervice ervices
@@ -279,7 +365,7 @@ def extract(v: Views, field: str, ctx: Context) -> list[Entity]:
         return []
     out: list[Entity] = []
     taken: list[tuple[int, int]] = []
-    if "/" in text:
+    if "/" in text and _URL_HINT.search(text) is not None:
         _links(v, view, field, out, taken)
     _keywords(v, view, field, out, taken)
     if "$" in text:

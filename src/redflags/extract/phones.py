@@ -27,16 +27,17 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 
+import ahocorasick
 import phonenumbers
 from phonenumbers import PhoneNumber, PhoneNumberFormat, phonenumbermatcher
 
 from redflags.extract import Context, span_of
 from redflags.model import Entity
 from redflags.normalize import (  # kept in sync with digits_view's own tables
-    _LETTER_DIGITS,
+    _LETTER_DIGIT_NEAR,
     _NUMBER_WORDS,
     Normalized,
     Views,
@@ -48,34 +49,42 @@ __all__ = ["extract"]
 
 _ALL_WORDS: tuple[str, ...] = tuple(_NUMBER_WORDS)
 #: misspellings with digits inside ("zer0", "f1ve") are not plain letter tokens
-_DIGIT_WORDS: tuple[str, ...] = tuple(w for w in _NUMBER_WORDS if any(c.isdigit() for c in w))
+_DIGIT_WORDS = frozenset(w for w in _NUMBER_WORDS if any(c.isdigit() for c in w))
 _DIGIT = re.compile(r"[0-9]")
-_LD = re.escape("".join(_LETTER_DIGITS))
-_LETTER_DIGIT = re.compile(rf"[0-9][-.]?[{_LD}]|[{_LD}][-.]?[0-9]")
+#: a digit with a digit-letter right before or after it, optionally across "-" or "."
+_LETTER_DIGIT = _LETTER_DIGIT_NEAR
+
+#: every number word, as a substring anywhere (one C-speed pass instead of ~100 ``in`` tests)
+_WORDS_AC = ahocorasick.Automaton()
+for _w in _ALL_WORDS:
+    _WORDS_AC.add_word(_w, _w)
+_WORDS_AC.make_automaton()
 
 
 def _view(v: Views) -> Normalized | None:
     """The view to scan: ``v.digits`` only when number words or letter-digits may matter.
 
-    ``digits_view`` costs ~200 µs on a 250-character field, so it is built only when the
-    folded text could hold a phone that the folded text alone would not show.
+    ``digits_view`` is the costliest view (a number-word pass and letter-digit rewrites), so
+    it is built only when the folded text could hold a phone that it alone would not show.
     """
     folded = v.folded
     t = folded.text
     n_digits = len(_DIGIT.findall(t))
     tl = t.lower()
+    # every occurrence of a number word in tl, as a substring (like ``w in tl`` / ``find``)
+    occurrences = list(_WORDS_AC.iter(tl)) if tl else []
+    present = {w for _end, w in occurrences}
     if n_digits == 0:
         # only number words can spell a phone; an upper bound of how many there are
-        if sum(tl.count(w) for w in _ALL_WORDS) < 4:
+        if sum(tl.count(w) for w in present) < 4:
             return None
         return v.digits
     if _LETTER_DIGIT.search(t) is not None:
         return v.digits
-    present = [w for w in _ALL_WORDS if w in tl]
     if present:
-        if len(tl) != len(t) or any(w in tl for w in _DIGIT_WORDS):
+        if len(tl) != len(t) or not _DIGIT_WORDS.isdisjoint(present):
             return v.digits
-        if _words_near_numbers(t, tl, present):
+        if _words_near_numbers(t, tl, occurrences):
             return v.digits
     if n_digits < _MIN_DIGITS:
         return None
@@ -87,23 +96,22 @@ def _view(v: Views) -> Normalized | None:
 _NEAR = 6
 
 
-def _words_near_numbers(t: str, tl: str, present: list[str]) -> bool:
+def _words_near_numbers(t: str, tl: str, occurrences: Iterable[tuple[int, str]]) -> bool:
     """Whether some number word sits next to a digit or another number word.
 
     An isolated "one" ("the one you want") becomes an isolated "1" in the digits view and
     cannot be part of a phone, so the (costly) digits view is not needed for it.
+    ``occurrences`` are ``(last index, word)`` of every number word in ``tl``.
     """
     occ: list[tuple[int, int]] = []
     n = len(tl)
-    for w in present:
-        k = tl.find(w)
-        while k >= 0:
-            e = k + len(w)
-            if (k == 0 or not tl[k - 1].isalpha()) and (e == n or not tl[e].isalpha()):
-                if _DIGIT.search(t, max(0, k - _NEAR), e + _NEAR):
-                    return True
-                occ.append((k, e))
-            k = tl.find(w, k + 1)
+    for last, w in occurrences:
+        e = last + 1
+        k = e - len(w)
+        if (k == 0 or not tl[k - 1].isalpha()) and (e == n or not tl[e].isalpha()):
+            if _DIGIT.search(t, max(0, k - _NEAR), e + _NEAR):
+                return True
+            occ.append((k, e))
     occ.sort()
     return any(b[0] - a[1] <= _NEAR for a, b in zip(occ, occ[1:], strict=False))
 
@@ -157,7 +165,7 @@ def _chunks(text: str, a: int, z: int) -> list[_Chunk]:
     for m in _GROUP.finditer(text, a, z):
         if cur is not None:
             sep = text[cur.end : m.start()]
-            if all(c in _TIGHT for c in sep):
+            if _TIGHT.issuperset(sep):
                 cur.end = m.end()
                 cur.digits += m.group()
                 continue
@@ -227,7 +235,15 @@ def _validate(digits: str, plus: bool, region: str | None) -> PhoneNumber | None
     return n
 
 
-def _e164(n: PhoneNumber) -> str:
+@lru_cache(maxsize=16384)
+def _valid_e164(digits: str, plus: bool, region: str | None) -> str | None:
+    """E.164 of :func:`_validate`'s number (formatting costs as much as validating: cache both)."""
+    n = _validate(digits, plus, region)
+    if n is None:
+        return None
+    if n.national_number and not n.italian_leading_zero:
+        # what format_number(n, E164) returns for such numbers, without its metadata lookups
+        return f"+{n.country_code}{n.national_number}"
     return phonenumbers.format_number(n, PhoneNumberFormat.E164)
 
 
@@ -249,7 +265,7 @@ def _standard_groupings(e164: str) -> tuple[tuple[str, frozenset[int]], ...]:
 
 
 def _boundaries(groups: list[str]) -> frozenset[int]:
-    total = sum(len(g) for g in groups)
+    total = sum(map(len, groups))
     cuts: set[int] = set()
     acc = 0
     for g in groups[:-1]:
@@ -258,6 +274,7 @@ def _boundaries(groups: list[str]) -> frozenset[int]:
     return frozenset(cuts)
 
 
+@lru_cache(maxsize=16384)  # pure; the same number is posted the same way again and again
 def _disguised(posted: str, e164: str) -> bool:
     """Whether the posted number would escape a plain scraper.
 
@@ -267,12 +284,12 @@ def _disguised(posted: str, e164: str) -> bool:
     letters, emoji keycaps, fullwidth or other look-alike digits, ``* | _ /``, line breaks,
     double spaces and single digits spaced apart ("3 0 5 ...") are disguises.
     """
-    if any(c not in _PLAIN for c in posted) or "  " in posted:
+    if not _PLAIN.issuperset(posted) or "  " in posted:
         return True
     groups = _GROUP.findall(posted.replace("(0)", "", 1) if posted.count("(") == 1 else posted)
     if len(groups) <= 1:
         return False
-    if any(len(g) == 1 for g in groups[1:]):
+    if 1 in map(len, groups[1:]):
         return True
     cuts = _boundaries(groups)
     digits = "".join(groups)
@@ -322,8 +339,12 @@ def _unpunct(view: Normalized) -> str:
     orig = view.original
     if "!" not in orig and "|" not in orig:
         return text
-    starts, ends = view.starts, view.ends
-    marks = [k for k, c in enumerate(text) if c == "1" and orig[starts[k] : ends[k]] in ("!", "|")]
+    marks: list[int] = []
+    k = text.find("1")
+    while k >= 0:  # only the "1"s can be a folded "!" or "|"
+        if view.original_text(k, k + 1) in ("!", "|"):
+            marks.append(k)
+        k = text.find("1", k + 1)
     if not marks:
         return text
     fake = set(marks)
@@ -333,7 +354,7 @@ def _unpunct(view: Normalized) -> str:
         return 0 <= k < len(text) and text[k].isdigit() and k not in fake
 
     for k in marks:
-        o = orig[starts[k] : ends[k]]
+        o = view.original_text(k, k + 1)
         if o == "|" or not (real_digit(k - 1) and real_digit(k + 1)):
             chars[k] = o
     return "".join(chars)
@@ -414,9 +435,9 @@ def _scan_run(
             if "/" in piece or "." in piece:
                 if _SLASH_DATE.search(piece):
                     continue
-            n = _validate(digits, start_plus, region)
-            if n is not None:
-                found = (j, s, e, n)
+            e164 = _valid_e164(digits, start_plus, region)
+            if e164 is not None:
+                found = (j, s, e, e164)
                 break
         if found is None:
             if chunks[i].digits[0] != "0" and not start_plus:
@@ -427,8 +448,7 @@ def _scan_run(
                 i += 1
             i += 1
             continue
-        j, s, e, n = found
-        e164 = _e164(n)
+        j, s, e, e164 = found
         span = span_of(v, view, s, e, field)
         out.append(
             Entity(

@@ -31,6 +31,7 @@ chooses among same-named cities and is part of the span; otherwise the ad's coun
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import NamedTuple
 
 import ahocorasick
@@ -115,6 +116,7 @@ _AREA_AFTER = re.compile(r"\s(?:area|metro|county|downtown|suburbs|airport|strip
                          re.IGNORECASE)
 
 
+@lru_cache(maxsize=8192)  # pure; the age extractor asks it about every "Name, NN"
 def lookup(name: str, region: str | None = None, country: str | None = None) -> Place | None:
     """The gazetteer entry for a city name (any case, folded or not), if known.
 
@@ -139,6 +141,13 @@ def from_fields(city: str | None, region: str | None, country: str | None) -> En
     >>> from_fields("Toronto", None, None).value
     'toronto|on|ca'
     """
+    place = _field_place(city, region, country)
+    return None if place is None else _entity(place, None)
+
+
+@lru_cache(maxsize=4096)
+def _field_place(city: str | None, region: str | None, country: str | None) -> Place | None:
+    """The resolved place of :func:`from_fields` (pure, and ads repeat their locations)."""
     c = " ".join((city or "").split()) or None
     r = (region or "").strip() or None
     k = _country_code(country)
@@ -156,7 +165,7 @@ def from_fields(city: str | None, region: str | None, country: str | None) -> En
             k = k or known.country
     if c is None and r is None and k is None:
         return None
-    return _entity(Place(c or "", r, k), None)
+    return Place(c or "", r, k)
 
 
 def _country_code(country: str | None) -> str | None:

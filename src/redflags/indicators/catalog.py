@@ -116,6 +116,8 @@ class _Term:
     weight: float
     word_start: bool
     word_end: bool
+    #: ``(offset, run)`` of the term's repeated letters (most terms have none)
+    repeats: tuple[tuple[int, int], ...] = ()
 
 
 class Catalog:
@@ -167,12 +169,15 @@ class Catalog:
                     continue
                 # squeezed matching: "teen" is stored as "ten"; refuse text with fewer repeats
                 # than the term ("ten" is not "teen") - posters add letters, never drop them
-                if runs is not None and any(
-                    runs[start + k] < r for k, r in enumerate(term.runs) if r > 1
+                if (
+                    term.repeats
+                    and runs is not None
+                    and any(runs[start + k] < r for k, r in term.repeats)
                 ):
                     continue
                 posted = keys.original_text(start, end)
-                disguised = _plain(posted) != term.plain
+                # term.plain is already in _plain form, so an exact copy needs no normalising
+                disguised = posted != term.plain and _plain(posted) != term.plain
                 hits.append(TermHit(term.target, start, end, term.weight, disguised))
         return hits
 
@@ -196,6 +201,7 @@ def _compile_term(target: str, raw: str, weight: float) -> _Term:
         weight=weight,
         word_start=key[0].isalnum(),
         word_end=key[-1].isalnum(),
+        repeats=tuple((k, r) for k, r in enumerate(runs) if r > 1),
     )
 
 

@@ -1,0 +1,227 @@
+"""The tables of the store (SQLAlchemy Core), one schema for SQLite and PostgreSQL.
+
+::
+
+    ads              one row per ad id: current version, SHA-256s, filter columns
+    ad_versions      every version of an ad exactly as received (JSON text) + SHA-256
+    assessments      every screening of every version (model + catalog version kept)
+    entities         identifiers of the latest assessment, for lookups (kind, value, ad)
+    networks         the latest link run: one row per network with its summary JSON
+    network_members  ad -> network, with the keys ("via") that linked it
+    review_items     what reviewers work: one per screened version that needs a human
+    decisions        reviewers' verdicts (confirmed-risk, not-risk, escalate) with notes
+    users, api_keys  who may call the API; keys stored as salted HMAC-SHA256 only
+    audit_log        who did what to which ad/network/key, and when (no ad content)
+    settings         server-side values such as the key pepper
+
+Times are naive UTC ``DateTime`` values on both backends, so comparisons (claim expiry) mean
+the same thing everywhere.  Alembic migrations in ``redflags/store/migrations`` create exactly
+these tables; a test checks that the two never drift apart.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+__all__ = [
+    "ID_CHARS",
+    "FILTER_CHARS",
+    "ad_versions",
+    "ads",
+    "api_keys",
+    "assessments",
+    "audit_log",
+    "decisions",
+    "entities",
+    "metadata",
+    "network_members",
+    "networks",
+    "review_items",
+    "settings",
+    "users",
+]
+
+#: longest ad id accepted; ids are keys in URLs and indexes, never free text
+ID_CHARS = 256
+#: site/city/region/country/category are copied into indexed filter columns at this length
+#: (the content itself is kept whole in ``ad_versions.content``)
+FILTER_CHARS = 200
+#: longest entity value kept for lookups (an email or handle longer than this is not real)
+ENTITY_CHARS = 320
+
+metadata = sa.MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+ads = sa.Table(
+    "ads",
+    metadata,
+    sa.Column("id", sa.String(ID_CHARS), primary_key=True),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("sha256", sa.String(64), nullable=False),
+    sa.Column("fingerprint", sa.String(64), nullable=False),
+    sa.Column("site", sa.String(FILTER_CHARS)),
+    sa.Column("city", sa.String(FILTER_CHARS)),
+    sa.Column("region", sa.String(FILTER_CHARS)),
+    sa.Column("country", sa.String(FILTER_CHARS)),
+    sa.Column("category", sa.String(FILTER_CHARS)),
+    sa.Column("model", sa.String(64), nullable=False),
+    sa.Column("catalog_version", sa.Integer, nullable=False),
+    #: the latest assessment of the current version (no FK: assessments point at ads)
+    sa.Column("assessment_id", sa.Integer),
+    sa.Column("received_at", sa.DateTime, nullable=False),
+    sa.Column("updated_at", sa.DateTime, nullable=False),
+)
+
+ad_versions = sa.Table(
+    "ad_versions",
+    metadata,
+    sa.Column("ad_id", sa.String(ID_CHARS), sa.ForeignKey("ads.id"), primary_key=True),
+    sa.Column("version", sa.Integer, primary_key=True),
+    sa.Column("sha256", sa.String(64), nullable=False),
+    sa.Column("fingerprint", sa.String(64), nullable=False),
+    sa.Column("content", sa.Text, nullable=False),
+    sa.Column("source", sa.String(32), nullable=False),
+    sa.Column("received_by", sa.Integer, sa.ForeignKey("users.id")),
+    sa.Column("received_at", sa.DateTime, nullable=False),
+)
+
+assessments = sa.Table(
+    "assessments",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("ad_id", sa.String(ID_CHARS), sa.ForeignKey("ads.id"), nullable=False),
+    sa.Column("ad_version", sa.Integer, nullable=False),
+    sa.Column("model", sa.String(64), nullable=False),
+    sa.Column("catalog_version", sa.Integer, nullable=False),
+    sa.Column("risk", sa.Float, nullable=False),
+    sa.Column("level", sa.String(16), nullable=False),
+    sa.Column("action", sa.String(16), nullable=False),
+    sa.Column("result", sa.Text, nullable=False),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Index(None, "ad_id", "id"),
+)
+
+entities = sa.Table(
+    "entities",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("ad_id", sa.String(ID_CHARS), sa.ForeignKey("ads.id"), nullable=False),
+    sa.Column("assessment_id", sa.Integer, sa.ForeignKey("assessments.id"), nullable=False),
+    sa.Column("kind", sa.String(16), nullable=False),
+    sa.Column("value", sa.String(ENTITY_CHARS), nullable=False),
+    sa.Index(None, "kind", "value"),
+    sa.Index(None, "ad_id"),
+)
+
+networks = sa.Table(
+    "networks",
+    metadata,
+    sa.Column("id", sa.String(64), primary_key=True),
+    sa.Column("size", sa.Integer, nullable=False),
+    sa.Column("top_risk", sa.Float, nullable=False),
+    sa.Column("summary", sa.Text, nullable=False),
+    sa.Column("computed_at", sa.DateTime, nullable=False),
+    sa.Index(None, "top_risk"),
+)
+
+network_members = sa.Table(
+    "network_members",
+    metadata,
+    sa.Column("network_id", sa.String(64), sa.ForeignKey("networks.id"), primary_key=True),
+    sa.Column("ad_id", sa.String(ID_CHARS), primary_key=True),
+    sa.Column("via", sa.Text, nullable=False),
+    sa.Index(None, "ad_id"),
+)
+
+users = sa.Table(
+    "users",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("name", sa.String(128), nullable=False, unique=True),
+    sa.Column("role", sa.String(16), nullable=False),
+    sa.Column("disabled", sa.Boolean, nullable=False, default=False),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+)
+
+api_keys = sa.Table(
+    "api_keys",
+    metadata,
+    sa.Column("id", sa.String(32), primary_key=True),
+    sa.Column("user_id", sa.Integer, sa.ForeignKey("users.id"), nullable=False),
+    sa.Column("salt", sa.String(64), nullable=False),
+    sa.Column("hash", sa.String(64), nullable=False),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Column("revoked_at", sa.DateTime),
+    sa.Index(None, "user_id"),
+)
+
+review_items = sa.Table(
+    "review_items",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("ad_id", sa.String(ID_CHARS), sa.ForeignKey("ads.id"), nullable=False),
+    sa.Column("ad_version", sa.Integer, nullable=False),
+    sa.Column("assessment_id", sa.Integer, sa.ForeignKey("assessments.id"), nullable=False),
+    sa.Column("risk", sa.Float, nullable=False),
+    sa.Column("level", sa.String(16), nullable=False),
+    sa.Column("action", sa.String(16), nullable=False),
+    #: indicator categories of the assessment as ",youth,payment," (filterable with LIKE)
+    sa.Column("categories", sa.String(256), nullable=False),
+    #: indicator ids of the assessment, comma-separated (shown in the queue; no ad text)
+    sa.Column("indicators", sa.Text, nullable=False),
+    sa.Column("site", sa.String(FILTER_CHARS)),
+    sa.Column("city", sa.String(FILTER_CHARS)),
+    #: open | decided | superseded (a newer version of the ad replaced it)
+    sa.Column("status", sa.String(16), nullable=False),
+    #: bumped on every change (claim, decision, supersession): the ETag reviewers send back
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("claimed_by", sa.Integer, sa.ForeignKey("users.id")),
+    sa.Column("claim_expires_at", sa.DateTime),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Column("updated_at", sa.DateTime, nullable=False),
+    sa.Index(None, "status", "risk"),
+    sa.Index(None, "ad_id"),
+)
+
+decisions = sa.Table(
+    "decisions",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("item_id", sa.Integer, sa.ForeignKey("review_items.id"), nullable=False),
+    sa.Column("ad_id", sa.String(ID_CHARS), sa.ForeignKey("ads.id"), nullable=False),
+    sa.Column("ad_version", sa.Integer, nullable=False),
+    sa.Column("user_id", sa.Integer, sa.ForeignKey("users.id"), nullable=False),
+    sa.Column("verdict", sa.String(32), nullable=False),
+    sa.Column("note", sa.Text),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Index(None, "ad_id"),
+)
+
+audit_log = sa.Table(
+    "audit_log",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("at", sa.DateTime, nullable=False),
+    sa.Column("user_id", sa.Integer),
+    #: the actor's name and role at the time, kept even if the user is disabled later
+    sa.Column("actor", sa.String(128), nullable=False),
+    sa.Column("role", sa.String(16), nullable=False),
+    sa.Column("action", sa.String(64), nullable=False),
+    sa.Column("target", sa.String(300), nullable=False),
+    sa.Column("detail", sa.Text),
+    sa.Index(None, "target"),
+    sa.Index(None, "at"),
+)
+
+settings = sa.Table(
+    "settings",
+    metadata,
+    sa.Column("name", sa.String(64), primary_key=True),
+    sa.Column("value", sa.Text, nullable=False),
+)
