@@ -16,6 +16,7 @@ commerce lexicon, so each field is scanned once whatever the number of terms.
 from __future__ import annotations
 
 import json
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -183,6 +184,10 @@ class Catalog:
 
 
 def _plain(s: str) -> str:
+    """Lower case, accents off, single spaces: "añitos" is how "anitos" is spelt, not a
+    disguise; look-alike letters, fullwidth forms and inserted punctuation stay visible."""
+    if not s.isascii():
+        s = "".join(c for c in unicodedata.normalize("NFD", s) if unicodedata.category(c) != "Mn")
     return " ".join(s.lower().split())
 
 
