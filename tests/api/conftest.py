@@ -1,40 +1,11 @@
-"""API fixtures: every test runs on a fresh SQLite file and on a fresh PostgreSQL schema.
-
-PostgreSQL tests read ``REDFLAGS_TEST_POSTGRES_URL`` and are skipped only when it is unset.
-"""
+"""API fixtures; the ``store`` fixture (SQLite and PostgreSQL) comes from tests/conftest.py."""
 
 from __future__ import annotations
-
-import os
-from collections.abc import Iterator
 
 import pytest
 from apihelp import Api
 
 from redflags.store import Store
-from redflags.store.testing import ENV_TEST_POSTGRES, temporary_database
-
-BACKENDS = ["sqlite", "postgres"]
-
-
-@pytest.fixture(params=BACKENDS)
-def db_url(request: pytest.FixtureRequest) -> Iterator[str]:
-    pg = None
-    if request.param == "postgres":
-        pg = os.environ.get(ENV_TEST_POSTGRES)
-        if not pg:
-            pytest.skip(f"{ENV_TEST_POSTGRES} is not set")
-    with temporary_database(pg) as url:
-        yield url
-
-
-@pytest.fixture
-def store(db_url: str) -> Iterator[Store]:
-    s = Store.open(db_url)
-    try:
-        yield s
-    finally:
-        s.close()
 
 
 @pytest.fixture

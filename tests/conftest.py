@@ -1,4 +1,4 @@
-"""Store fixtures: every test runs on a fresh SQLite file and on a fresh PostgreSQL schema.
+"""Shared fixtures. Store tests run on a fresh SQLite file and on a fresh PostgreSQL schema.
 
 PostgreSQL tests read ``REDFLAGS_TEST_POSTGRES_URL`` and are skipped only when it is unset.
 """
