@@ -25,6 +25,7 @@ typecheck: $(STAMP)
 
 unit: $(STAMP)
 	$(BIN)/python -m pytest -n 2 -q
+	$(BIN)/python -m pytest -q --doctest-modules src/redflags --ignore=src/redflags/store/migrations
 
 test: lint typecheck unit
 

@@ -155,3 +155,15 @@ def test_every_catalog_function_has_a_predicate(fn: str) -> None:
 
     assert fn in FUNCTIONS
     assert fn in screen._PREDICATES and fn in screen._FUNCTION_KINDS
+
+
+def test_catalog_terms_are_in_plain_form() -> None:
+    """Catalog.match skips _plain() when the posted text equals term.plain exactly; that is
+    only right while every term.plain is its own _plain() form."""
+    from redflags.indicators import catalog
+
+    cat = catalog.default_catalog()
+    terms = [t for _key, group in cat._automaton.items() for t in group]
+    assert terms
+    for term in terms:
+        assert catalog._plain(term.plain) == term.plain, term

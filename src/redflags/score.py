@@ -11,7 +11,7 @@ what the explanation lists.  Deterministic.
 >>> g = Finding("obfuscation.phone", "obfuscation", 0.35, 1, "src", "why", ())
 >>> risk, scored, _ = score([f, g], 0.9, ScoringConfig())
 >>> round(risk, 4), [round(s.contribution, 4) for s in scored]
-(0.6425, [0.4225, 0.2925])
+(0.6425, [0.2925, 0.1925])
 """
 
 from __future__ import annotations
