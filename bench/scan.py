@@ -37,10 +37,8 @@ def child_scan(path: str, workers: int, limit: int) -> dict[str, float]:
 
     t0 = time.perf_counter()
     n = 0
-    size = 0
-    for o in screen_records(islice(iter_records(path), limit), workers):
+    for _ in screen_records(islice(iter_records(path), limit), workers):
         n += 1
-        size += len(o.payload)
     elapsed = time.perf_counter() - t0
     return {"ads": n, "seconds": elapsed, "ads_per_s": n / elapsed, "rss_mb": _peak_rss_mb()}
 

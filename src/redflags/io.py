@@ -12,7 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import sys
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -251,39 +251,3 @@ def read_jsonl(path: Path) -> list[dict[str, Any]]:
     """Read a whole JSONL file of objects (small files: demo corpus, ground truth)."""
     with open(path, "rb") as fh:
         return [orjson.loads(line) for line in fh if line.strip()]
-
-
-def dump(obj: Any) -> bytes:
-    return orjson.dumps(obj)
-
-
-def ad_to_json(ad: Ad) -> dict[str, Any]:
-    out: dict[str, Any] = {"id": ad.id}
-    for name in (
-        "site",
-        "posted_at",
-        "title",
-        "body",
-        "city",
-        "region",
-        "country",
-        "phone",
-        "email",
-        "category",
-    ):
-        v = getattr(ad, name)
-        if v:
-            out[name] = v
-    if ad.images:
-        out["images"] = list(ad.images)
-    if ad.poster is not None:
-        out["poster"] = dict(ad.poster)
-    out.update(ad.extra)
-    return out
-
-
-def write_jsonl(path: Path, rows: Sequence[Mapping[str, Any]]) -> None:
-    with open(path, "wb") as fh:
-        for r in rows:
-            fh.write(orjson.dumps(r))
-            fh.write(b"\n")

@@ -886,5 +886,3 @@ class Views:
         a, b = view.original_span(start, end)
         return a, b, self.original[a:b]
 
-
-Transform = Callable[[Normalized], Normalized]
