@@ -12,17 +12,15 @@ worker) so the parent only reads lines and writes bytes.  Memory stays flat: at 
 
 from __future__ import annotations
 
-import multiprocessing as mp
-from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import islice
-from multiprocessing.pool import AsyncResult
 from typing import Any
 
 import orjson
 
 from redflags.config import ScreenConfig
+from redflags.engines.pool import PREFETCH, ordered_map
 from redflags.errors import RecordError
 from redflags.io import Record, decode_record
 from redflags.screen import screen
@@ -31,8 +29,6 @@ __all__ = ["CHUNK", "PREFETCH", "Outcome", "screen_records"]
 
 #: records per task: big enough to amortise pickling, small enough for a smooth progress bar
 CHUNK = 256
-#: chunks in flight per worker: enough to keep workers busy while the parent writes
-PREFETCH = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,8 +65,7 @@ def _screen_one(rec: Record, cfg: ScreenConfig) -> Outcome:
     )
 
 
-def _screen_chunk(args: tuple[list[Record], ScreenConfig]) -> list[Outcome]:
-    chunk, cfg = args
+def _screen_chunk(chunk: list[Record], cfg: ScreenConfig) -> list[Outcome]:
     return [_screen_one(r, cfg) for r in chunk]
 
 
@@ -89,13 +84,6 @@ def screen_records(
         for rec in records:
             yield _screen_one(rec, cfg)
         return
-    ctx = mp.get_context("fork")
-    # Pool.imap would drain the whole input into its task queue; keep a bounded window instead
-    window: deque[AsyncResult[list[Outcome]]] = deque()
-    with ctx.Pool(workers) as pool:
-        for chunk in _chunks(records, CHUNK):
-            window.append(pool.apply_async(_screen_chunk, ((chunk, cfg),)))
-            if len(window) >= workers * PREFETCH:
-                yield from window.popleft().get()
-        while window:
-            yield from window.popleft().get()
+    tasks = ((None, (chunk, cfg)) for chunk in _chunks(records, CHUNK))
+    for _, outcomes in ordered_map(_screen_chunk, tasks, workers):
+        yield from outcomes

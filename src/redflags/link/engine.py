@@ -39,6 +39,7 @@ from typing import Any
 
 import numpy as np
 
+from redflags.engines.pool import ordered_map
 from redflags.link import templates as tpl
 from redflags.link.names import names_in
 from redflags.link.pdq import MATCH_THRESHOLD, PdqHash, PdqIndex, hash_image
@@ -407,23 +408,7 @@ def _map_ordered(chunks: Iterator[_Chunk], prm: LinkParams) -> Iterator[tuple[_C
         images = [_images(ad) if prm.photos else [] for ad, _ in chunk]
         return [_ad_text(ad) for ad, _ in chunk], images, prm.templates, prm.image_root
 
-    if prm.workers <= 1:
-        for chunk in chunks:
-            yield chunk, _map_chunk(*args(chunk))
-        return
-    import multiprocessing as mp
-    from collections import deque
-
-    window: deque[tuple[_Chunk, Any]] = deque()
-    with mp.get_context("fork").Pool(prm.workers) as pool:
-        for chunk in chunks:
-            window.append((chunk, pool.apply_async(_map_chunk, args(chunk))))
-            if len(window) >= prm.workers * 3:
-                c, r = window.popleft()
-                yield c, r.get()
-        while window:
-            c, r = window.popleft()
-            yield c, r.get()
+    yield from ordered_map(_map_chunk, ((c, args(c)) for c in chunks), prm.workers, prefetch=3)
 
 
 def _link_photos(cols: _Columns, uf: UnionFind, via: list[set[str]], prm: LinkParams) -> int:
