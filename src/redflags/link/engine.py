@@ -40,6 +40,7 @@ from typing import Any
 import numpy as np
 
 from redflags.engines.pool import ordered_map
+from redflags.extract.places_data import US_STATES
 from redflags.link import templates as tpl
 from redflags.link.names import names_in
 from redflags.link.pdq import MATCH_THRESHOLD, PdqHash, PdqIndex, hash_image
@@ -518,6 +519,7 @@ def _summary(
 
 
 _GEO_CACHE: dict[str, str | None] = {}
+_STATE_CODES = {name.lower(): code for code, name in US_STATES.items()}
 
 
 def _phone_region(e164: str) -> str | None:
@@ -529,15 +531,12 @@ def _phone_region(e164: str) -> str | None:
         import phonenumbers
         from phonenumbers import geocoder
 
-        from redflags.extract.places_data import US_STATES
-
         try:
             desc = geocoder.description_for_number(phonenumbers.parse(e164), "en")
         except phonenumbers.NumberParseException:
             desc = ""
-        states = {v.lower(): k for k, v in US_STATES.items()}
         tail = desc.rsplit(",", 1)[-1].strip()
-        region = tail if tail in US_STATES else states.get(desc.lower())
+        region = tail if tail in US_STATES else _STATE_CODES.get(desc.lower())
     _GEO_CACHE[e164] = region
     return region
 
