@@ -317,19 +317,8 @@ class Store:
         if action is not None:
             where.append(audit_log.c.action == action)
         with self._write() as conn:
-            total = conn.execute(
-                sa.select(sa.func.count()).select_from(audit_log).where(*where)
-            ).scalar_one()
-            rows = (
-                conn.execute(
-                    sa.select(audit_log)
-                    .where(*where)
-                    .order_by(audit_log.c.id.desc())
-                    .limit(limit)
-                    .offset(offset)
-                )
-                .mappings()
-                .all()
+            rows, total = _page(
+                conn, audit_log, sa.select(audit_log), where, [audit_log.c.id.desc()], limit, offset
             )
             self._audit(conn, actor, "audit.read", target or "audit", {"action": action})
         out = [
@@ -1106,20 +1095,11 @@ class Store:
         if flt.unclaimed:
             where.append(sa.or_(ri.c.claimed_by.is_(None), ri.c.claim_expires_at <= now))
         with self._read() as conn:
-            total = conn.execute(
-                sa.select(sa.func.count()).select_from(ri).where(*where)
-            ).scalar_one()
-            rows = (
-                conn.execute(
-                    sa.select(ri, users.c.name.label("claimer"))
-                    .select_from(ri.outerjoin(users, users.c.id == ri.c.claimed_by))
-                    .where(*where)
-                    .order_by(ri.c.risk.desc(), ri.c.id.asc())
-                    .limit(limit)
-                    .offset(offset)
-                )
-                .mappings()
-                .all()
+            query = sa.select(ri, users.c.name.label("claimer")).select_from(
+                ri.outerjoin(users, users.c.id == ri.c.claimed_by)
+            )
+            rows, total = _page(
+                conn, ri, query, where, [ri.c.risk.desc(), ri.c.id.asc()], limit, offset
             )
         return [self._item_json(r, now) for r in rows], int(total)
 
@@ -1366,20 +1346,8 @@ class Store:
         """Networks, highest risk first then largest: counts and dates, no ad text."""
         where = [networks.c.size >= min_size]
         with self._read() as conn:
-            total = conn.execute(
-                sa.select(sa.func.count()).select_from(networks).where(*where)
-            ).scalar_one()
-            rows = (
-                conn.execute(
-                    sa.select(networks)
-                    .where(*where)
-                    .order_by(networks.c.top_risk.desc(), networks.c.size.desc(), networks.c.id)
-                    .limit(limit)
-                    .offset(offset)
-                )
-                .mappings()
-                .all()
-            )
+            order = [networks.c.top_risk.desc(), networks.c.size.desc(), networks.c.id]
+            rows, total = _page(conn, networks, sa.select(networks), where, order, limit, offset)
         out = []
         for r in rows:
             s = orjson.loads(r["summary"])
@@ -1417,3 +1385,22 @@ class Store:
         summary["members"] = [{"ad_id": m.ad_id, "via": orjson.loads(m.via)} for m in mem]
         summary["computed_at"] = iso(row["computed_at"])
         return dict(summary)
+
+
+def _page(
+    conn: sa.Connection,
+    table: sa.FromClause,
+    query: sa.Select[Any],
+    where: Sequence[sa.ColumnElement[bool]],
+    order: Sequence[Any],
+    limit: int,
+    offset: int,
+) -> tuple[Sequence[sa.RowMapping], int]:
+    """One page of ``query`` under ``where`` and the total count of ``table`` rows matching."""
+    total = conn.execute(sa.select(sa.func.count()).select_from(table).where(*where)).scalar_one()
+    rows = (
+        conn.execute(query.where(*where).order_by(*order).limit(limit).offset(offset))
+        .mappings()
+        .all()
+    )
+    return rows, int(total)
