@@ -223,3 +223,18 @@ def test_reused_photos_link_ads_even_rotated_rescaled_and_recompressed(tmp_path:
     assert _net(res, "p4") is None and _net(res, "p5") is None  # flat images never match
     assert any(v.startswith("photo:") for v in
                next(r for r in res.links if r["id"] == "p1")["via"])
+
+
+def test_link_cli_survives_a_malformed_first_line(tmp_path: Path) -> None:
+    src = tmp_path / "ads.jsonl"
+    ads = [_ad(f"m{i}", TEMPLATE_A, n, "Miami", 200, "305-555-0181")
+           for i, n in enumerate(["Amber", "Kira"])]
+    src.write_text("{broken\n" + "".join(json.dumps(a) + "\n" for a in ads), encoding="utf-8")
+    exe = str(Path(sys.executable).with_name("redflags"))
+    proc = subprocess.run([exe, "link", str(src), "-o", "links.jsonl", "--workers", "1"],
+                          cwd=tmp_path, capture_output=True, timeout=300, check=False)
+    assert proc.returncode == 2, proc.stderr.decode()
+    assert "line 1 of" in proc.stderr.decode()
+    links = [json.loads(x) for x in (tmp_path / "links.jsonl").read_text().splitlines()]
+    assert [r["id"] for r in links] == ["m0", "m1"]
+    assert links[0]["network"] == links[1]["network"] is not None

@@ -48,6 +48,12 @@ _ECHO_ERRORS = 20
 _LEVELS = ("critical", "high", "medium", "low")
 
 
+def _echo_bad(n_bad: int, source: str, line: int, message: str) -> None:
+    """Echo the ``n_bad``-th malformed line on stderr, up to :data:`_ECHO_ERRORS` of them."""
+    if n_bad <= _ECHO_ERRORS:
+        err.print(f"[red]line {line} of {source}[/red]: {message}", highlight=False)
+
+
 def _progress() -> Progress:
     return Progress(
         TextColumn("[bold]{task.description}"),
@@ -150,12 +156,7 @@ def run_scan(
                     writer.write(o.payload)
                 else:
                     msg = o.payload.decode()
-                    if stats.bad <= _ECHO_ERRORS:
-                        err.print(
-                            f"[red]line {o.line} of {o.source}[/red]: {msg}",
-                            markup=True,
-                            highlight=False,
-                        )
+                    _echo_bad(stats.bad, o.source, o.line, msg)
                     if err_path is not None:
                         if err_fh is None:
                             err_fh = open(err_path, "wb")  # noqa: SIM115 - closed below
@@ -232,7 +233,10 @@ def _linkable(
     if first is None:
         return
     records = chain([first], records)
-    head = orjson.loads(first.raw) if isinstance(first.raw, bytes) else dict(first.raw)
+    try:
+        head = orjson.loads(first.raw) if isinstance(first.raw, bytes) else dict(first.raw)
+    except orjson.JSONDecodeError:
+        head = None  # a malformed first line: treat the input as raw ads, reported below
     if isinstance(head, dict) and "risk" in head and "entities" in head:
         for rec in records:
             stats.ads += 1
@@ -240,7 +244,7 @@ def _linkable(
                 obj = orjson.loads(rec.raw) if isinstance(rec.raw, bytes) else dict(rec.raw)
             except orjson.JSONDecodeError as exc:
                 stats.bad += 1
-                err.print(f"[red]line {rec.line} of {rec.source}[/red]: invalid JSON: {exc}")
+                _echo_bad(stats.bad, rec.source, rec.line, f"invalid JSON: {exc}")
                 continue
             yield obj, obj
         return
@@ -249,10 +253,7 @@ def _linkable(
     for rec, o in zip(mine, screen_records(theirs, n_workers), strict=True):
         stats.add(o)
         if not o.ok:
-            if stats.bad <= _ECHO_ERRORS:
-                err.print(
-                    f"[red]line {o.line} of {o.source}[/red]: {o.payload.decode()}", highlight=False
-                )
+            _echo_bad(stats.bad, o.source, o.line, o.payload.decode())
             continue
         ad = orjson.loads(rec.raw) if isinstance(rec.raw, bytes) else dict(rec.raw)
         yield ad, orjson.loads(o.payload)
@@ -657,11 +658,7 @@ def ingest(
                         pending.append(prepare(rec.raw, rec.line, rec.source))
                     except RecordError as exc:
                         bad += 1
-                        if bad <= _ECHO_ERRORS:
-                            err.print(
-                                f"[red]line {rec.line} of {rec.source}[/red]: {exc}",
-                                highlight=False,
-                            )
+                        _echo_bad(bad, rec.source, rec.line, str(exc))
                     progress.advance(task, size if unit == "bytes" else 1)
                     if len(pending) >= max(batch, 1):
                         yield pending
