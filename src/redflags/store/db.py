@@ -106,8 +106,12 @@ def _alembic_config() -> Any:
     return cfg
 
 
-def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Bring the schema up to ``revision`` (idempotent; runs on every start)."""
+def upgrade(engine: Engine, revision: str = "heads") -> None:
+    """Bring the schema up to ``revision`` (idempotent; runs on every start).
+
+    ``heads`` rather than ``head``: feature branches of the schema (cases, legal process) may
+    each descend from the same revision, and every head is applied.
+    """
     from alembic import command
 
     cfg = _alembic_config()
@@ -125,6 +129,6 @@ def current_revision(engine: Engine) -> str | None:
     from alembic.runtime.migration import MigrationContext
 
     with engine.connect() as conn:
-        rev = MigrationContext.configure(conn).get_current_revision()
+        heads = MigrationContext.configure(conn).get_current_heads()
         conn.rollback()
-        return rev
+        return "+".join(sorted(heads)) if heads else None

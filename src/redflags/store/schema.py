@@ -11,6 +11,7 @@
     review_items     what reviewers work: one per screened version that needs a human
     decisions        reviewers' verdicts (confirmed-risk, not-risk, escalate) with notes
     users, api_keys  who may call the API; keys stored as salted HMAC-SHA256 only
+    web_sessions     signed-in browser sessions of the reviewer UI (token stored hashed only)
     audit_log        who did what to which ad/network/key, and when (no ad content)
     settings         server-side values such as the key pepper
 
@@ -39,6 +40,7 @@ __all__ = [
     "review_items",
     "settings",
     "users",
+    "web_sessions",
 ]
 
 #: longest ad id accepted; ids are keys in URLs and indexes, never free text
@@ -147,6 +149,22 @@ users = sa.Table(
     sa.Column("role", sa.String(16), nullable=False),
     sa.Column("disabled", sa.Boolean, nullable=False, default=False),
     sa.Column("created_at", sa.DateTime, nullable=False),
+    #: scrypt hash for signing in to the web UI ("scrypt$n$r$p$salt$hash"); NULL = API key only
+    sa.Column("password_hash", sa.String(256)),
+)
+
+web_sessions = sa.Table(
+    "web_sessions",
+    metadata,
+    #: SHA-256 of the session cookie's token: a database read never yields a usable cookie
+    sa.Column("id", sa.String(64), primary_key=True),
+    sa.Column("user_id", sa.Integer, sa.ForeignKey("users.id"), nullable=False),
+    #: the CSRF token every form of this session must carry
+    sa.Column("csrf", sa.String(64), nullable=False),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Column("last_seen_at", sa.DateTime, nullable=False),
+    sa.Column("expires_at", sa.DateTime, nullable=False),
+    sa.Index(None, "user_id"),
 )
 
 api_keys = sa.Table(
