@@ -32,14 +32,11 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_right
-from collections.abc import Callable
-from typing import Generic, TypeVar, overload
 
 import ahocorasick
 
 __all__ = ["FOLD_TABLE_VERSION", "Normalized", "Views", "digits_view", "fold", "keys_view"]
 
-_T = TypeVar("_T")
 
 #: Bumped whenever a fold table changes, so stored assessments say what produced them.
 FOLD_TABLE_VERSION = 1
@@ -839,47 +836,41 @@ def _letters_to_digits(norm: Normalized) -> Normalized:
 # --------------------------------------------------------------------------- views
 
 
-class _view_property(Generic[_T]):
-    """``functools.cached_property`` without its lock (Python 3.11 takes an ``RLock`` on every
-    first access, a measurable cost with three views per field): computed once, then stored
-    in the instance ``__dict__``, which later lookups hit directly (non-data descriptor)."""
-
-    def __init__(self, func: Callable[[Views], _T]) -> None:
-        self.func = func
-        self.name = func.__name__
-        self.__doc__ = func.__doc__
-
-    @overload
-    def __get__(self, obj: None, owner: type[Views]) -> _view_property[_T]: ...
-
-    @overload
-    def __get__(self, obj: Views, owner: type[Views]) -> _T: ...
-
-    def __get__(self, obj: Views | None, owner: type[Views]) -> _T | _view_property[_T]:
-        if obj is None:
-            return self
-        value = self.func(obj)
-        obj.__dict__[self.name] = value
-        return value
-
-
 class Views:
-    """The lazily built views of one field's text; see the module docstring."""
+    """The lazily built views of one field's text; see the module docstring.
+
+    Each view is computed on first use and kept (plain attributes and properties, no
+    descriptor tricks, so the module also compiles with mypyc).
+    """
+
+    __slots__ = ("original", "_folded", "_keys", "_digits")
 
     def __init__(self, original: str) -> None:
         self.original = original
+        self._folded: Normalized | None = None
+        self._keys: Normalized | None = None
+        self._digits: Normalized | None = None
 
-    @_view_property
+    @property
     def folded(self) -> Normalized:
-        return fold(self.original)
+        view = self._folded
+        if view is None:
+            view = self._folded = fold(self.original)
+        return view
 
-    @_view_property
+    @property
     def keys(self) -> Normalized:
-        return keys_view(self.folded)
+        view = self._keys
+        if view is None:
+            view = self._keys = keys_view(self.folded)
+        return view
 
-    @_view_property
+    @property
     def digits(self) -> Normalized:
-        return digits_view(self.folded)
+        view = self._digits
+        if view is None:
+            view = self._digits = digits_view(self.folded)
+        return view
 
     def span(self, view: Normalized, start: int, end: int, field: str) -> tuple[int, int, str]:
         """Original ``(start, end, text)`` of ``view.text[start:end]``."""
