@@ -11,7 +11,8 @@
         ├── NotFoundError          no such ad, review item, network, user or key (HTTP 404)
         ├── AccessError            no valid key, or the key's role may not do this (401/403)
         └── ConflictError          the state changed under the caller (HTTP 409)
-            └── StaleVersionError  the caller's ETag/version is out of date (HTTP 412)
+            ├── StaleVersionError  the caller's ETag/version is out of date (HTTP 412)
+            └── HeldError          evidence under a legal hold cannot be deleted (HTTP 409)
 
 Exit code 2 means "some input records were malformed" (the run finished, see the errors file).
 """
@@ -25,6 +26,7 @@ __all__ = [
     "InputError",
     "AccessError",
     "ConflictError",
+    "HeldError",
     "NotFoundError",
     "RecordError",
     "RedflagsError",
@@ -93,3 +95,7 @@ class ConflictError(StoreError):
 
 class StaleVersionError(ConflictError):
     """The caller's ETag / item version is out of date; re-read and try again."""
+
+
+class HeldError(ConflictError):
+    """Evidence is under a legal hold (preservation request, court order); it cannot be deleted."""

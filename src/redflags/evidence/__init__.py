@@ -20,6 +20,13 @@ Contract 1: ``EvidenceStore`` (``redflags.evidence.log``)
     LogEntry: seq, at (ISO-8601 UTC), event, actor, reason, objects, detail, tool, prev, hash;
     .to_json() -> dict.  ``verify_entries(list_of_entry_dicts)`` checks each entry's own hash
     (and the chain where entries are consecutive) so a custody extract is checkable offline.
+    Also (log.py): ``open(..., create=False)`` raises NotFoundError for a missing store;
+    ``.head() -> (seq, hash)`` anchor and ``.verify(expect_head=(seq, hash))`` (truncation or
+    rewrite); ``with store.batch():`` one fsync for many appends; ``VerifyReport.first`` is a
+    ``Problem(kind, message, line, seq, object)``; ``HeldError`` is in ``redflags.errors``;
+    argument errors (empty actor/reason, bad SHA-256, reserved event) raise ValueError.
+    ``evidence/cli.py``: ``store_dir(path|None)``: --dir, $REDFLAGS_EVIDENCE_DIR, else
+    ./redflags-evidence.
 
 Contract 2: the case bundle (a plain dict; ``cases.py`` builds it, ``package.py`` and
 ``hotline.py`` read it)::
