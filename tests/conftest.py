@@ -16,6 +16,19 @@ from redflags.store.testing import ENV_TEST_POSTGRES, temporary_database
 BACKENDS = ["sqlite", "postgres"]
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _evidence_outside_the_checkout(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Code that falls back to the default evidence store (``./redflags-evidence``) must never
+    write into the working directory during tests: point the default at a temporary folder."""
+    old = os.environ.get("REDFLAGS_EVIDENCE_DIR")
+    os.environ["REDFLAGS_EVIDENCE_DIR"] = str(tmp_path_factory.mktemp("default-evidence"))
+    yield
+    if old is None:
+        os.environ.pop("REDFLAGS_EVIDENCE_DIR", None)
+    else:
+        os.environ["REDFLAGS_EVIDENCE_DIR"] = old
+
+
 @pytest.fixture(params=BACKENDS)
 def db_url(request: pytest.FixtureRequest) -> Iterator[str]:
     pg = None

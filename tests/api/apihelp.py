@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
+
 from fastapi.testclient import TestClient
 
 from redflags.api import ApiSettings, create_app
@@ -15,6 +18,8 @@ class Api:
     def __init__(self, store: Store, settings: ApiSettings | None = None) -> None:
         self.store = store
         self.app = create_app(store, settings)
+        if self.app.state.evidence_dir is None:  # never the working directory's evidence store
+            self.app.state.evidence_dir = Path(tempfile.mkdtemp(prefix="redflags-evidence-"))
         self.client = TestClient(self.app)
         self.tokens: dict[str, str] = {}
         for role in ROLES:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 
 from redflags.review import CLAIM_TTL
 
@@ -32,3 +33,6 @@ class ApiSettings:
     claim_ttl: timedelta = CLAIM_TTL
     #: serve the OpenAPI description and interactive docs at /openapi.json and /docs
     docs: bool = True
+    #: evidence store directory for cases, exports and legal holds (None: the
+    #: ``$REDFLAGS_EVIDENCE_DIR`` environment variable, else ``./redflags-evidence``)
+    evidence_dir: Path | None = None

@@ -5,10 +5,12 @@ role      may
 ========  ==========================================================================
 platform  screen ads before publication and ingest batches (the ad site's systems)
 reviewer  work the queue: list, claim, decide; read the ads it reviews
-analyst   read ads and networks, recompute networks
-liaison   read ads and networks (law-enforcement exports come in a later release)
+analyst   read ads and networks, recompute networks; open cases, add ads and notes
+liaison   read ads, networks and cases; export case packages for law enforcement;
+          keep the legal process register (preservation requests, holds, deadlines)
 admin     manage users and keys, read the audit log (not ad content: an admin who needs
-          to read ads gives themself a reviewer or analyst key, which is audited)
+          to read ads gives themself a reviewer or analyst key, which is audited);
+          open and export cases; keep the legal process register (analysts read it)
 ========  ==========================================================================
 
 Every role may read ``/metrics``; ``/health`` needs no key at all.
@@ -36,6 +38,11 @@ Scope = Literal[
     "users",
     "audit.read",
     "metrics",
+    "case.read",
+    "case.write",
+    "case.export",
+    "legal.read",
+    "legal.write",
 ]
 
 ROLES: tuple[Role, ...] = get_args(Role)
@@ -44,9 +51,32 @@ SCOPES: tuple[Scope, ...] = get_args(Scope)
 _GRANTS: dict[Role, frozenset[Scope]] = {
     "platform": frozenset({"screen", "ingest", "metrics"}),
     "reviewer": frozenset({"queue", "claim", "decide", "ad.read", "metrics"}),
-    "analyst": frozenset({"ad.read", "network.read", "link", "metrics"}),
-    "liaison": frozenset({"ad.read", "network.read", "metrics"}),
-    "admin": frozenset({"users", "audit.read", "metrics"}),
+    "analyst": frozenset(
+        {"ad.read", "network.read", "link", "metrics", "case.read", "case.write", "legal.read"}
+    ),
+    "liaison": frozenset(
+        {
+            "ad.read",
+            "network.read",
+            "metrics",
+            "case.read",
+            "case.export",
+            "legal.read",
+            "legal.write",
+        }
+    ),
+    "admin": frozenset(
+        {
+            "users",
+            "audit.read",
+            "metrics",
+            "case.read",
+            "case.write",
+            "case.export",
+            "legal.read",
+            "legal.write",
+        }
+    ),
 }
 
 

@@ -14,6 +14,14 @@
     web_sessions     signed-in browser sessions of the reviewer UI (token stored hashed only)
     audit_log        who did what to which ad/network/key, and when (no ad content)
     settings         server-side values such as the key pepper
+    cases            investigations: ads or whole networks gathered for law enforcement
+    case_ads         ads in a case, with the version captured into the evidence store
+    case_images      local images of those ads, captured (SHA-256, PDQ)
+    case_notes       analysts' notes on a case
+    legal_items      legal process register (preservation, subpoenas, orders, warrants)
+    legal_scope      what each legal item covers (ads, networks, cases, identifiers, objects)
+    legal_disclosures  what was handed to whom, under which legal basis
+    retention_purges tombstones of ads whose content the retention policy purged
 
 Times are naive UTC ``DateTime`` values on both backends, so comparisons (claim expiry) mean
 the same thing everywhere.  Alembic migrations in ``redflags/store/migrations`` create exactly
@@ -32,11 +40,19 @@ __all__ = [
     "api_keys",
     "assessments",
     "audit_log",
+    "case_ads",
+    "case_images",
+    "case_notes",
+    "cases",
     "decisions",
     "entities",
+    "legal_disclosures",
+    "legal_items",
+    "legal_scope",
     "metadata",
     "network_members",
     "networks",
+    "retention_purges",
     "review_items",
     "settings",
     "users",
@@ -78,6 +94,8 @@ ads = sa.Table(
     sa.Column("assessment_id", sa.Integer),
     sa.Column("received_at", sa.DateTime, nullable=False),
     sa.Column("updated_at", sa.DateTime, nullable=False),
+    #: dashboard time windows (redflags.store.stats; migration 0005)
+    sa.Index(None, "received_at"),
 )
 
 ad_versions = sa.Table(
@@ -107,6 +125,8 @@ assessments = sa.Table(
     sa.Column("result", sa.Text, nullable=False),
     sa.Column("created_at", sa.DateTime, nullable=False),
     sa.Index(None, "ad_id", "id"),
+    #: dashboard levels per window, answered from the index alone (migration 0005)
+    sa.Index(None, "created_at", "level"),
 )
 
 entities = sa.Table(
@@ -130,6 +150,8 @@ networks = sa.Table(
     sa.Column("summary", sa.Text, nullable=False),
     sa.Column("computed_at", sa.DateTime, nullable=False),
     sa.Index(None, "top_risk"),
+    #: the dashboard's largest networks (migration 0005)
+    sa.Index(None, "size"),
 )
 
 network_members = sa.Table(
@@ -203,8 +225,23 @@ review_items = sa.Table(
     sa.Column("claim_expires_at", sa.DateTime),
     sa.Column("created_at", sa.DateTime, nullable=False),
     sa.Column("updated_at", sa.DateTime, nullable=False),
-    sa.Index(None, "status", "risk"),
     sa.Index(None, "ad_id"),
+    #: dashboard time windows (migration 0005)
+    sa.Index(None, "created_at"),
+)
+#: the review queue (migration 0006): ordered like the queue (risk DESC, then oldest) and
+#: carrying every filter column, so its counts and pages, even deep ones, read this index alone
+sa.Index(
+    "ix_review_items_queue",
+    review_items.c.status,
+    review_items.c.risk.desc(),
+    review_items.c.id,
+    review_items.c.level,
+    review_items.c.site,
+    review_items.c.city,
+    review_items.c.claimed_by,
+    review_items.c.claim_expires_at,
+    review_items.c.categories,
 )
 
 decisions = sa.Table(
@@ -219,6 +256,8 @@ decisions = sa.Table(
     sa.Column("note", sa.Text),
     sa.Column("created_at", sa.DateTime, nullable=False),
     sa.Index(None, "ad_id"),
+    #: dashboard throughput and agreement per window, from the index alone (migration 0005)
+    sa.Index(None, "created_at", "user_id", "verdict", "item_id"),
 )
 
 audit_log = sa.Table(
@@ -242,4 +281,130 @@ settings = sa.Table(
     metadata,
     sa.Column("name", sa.String(64), primary_key=True),
     sa.Column("value", sa.Text, nullable=False),
+)
+
+
+# -- cases (redflags.evidence.cases; migration 0003) ------------------------------------------
+
+cases = sa.Table(
+    "cases",
+    metadata,
+    sa.Column("id", sa.String(32), primary_key=True),
+    sa.Column("title", sa.String(200), nullable=False),
+    #: open | closed
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("opened_by", sa.Integer, sa.ForeignKey("users.id")),
+    #: the opener's name at the time (the CLI operator has no user row)
+    sa.Column("opened_by_name", sa.String(128), nullable=False),
+    sa.Column("opened_at", sa.DateTime, nullable=False),
+    sa.Column("updated_at", sa.DateTime, nullable=False),
+    #: networks the case was opened from or extended with, as a JSON list
+    sa.Column("network_ids", sa.Text, nullable=False),
+)
+
+case_ads = sa.Table(
+    "case_ads",
+    metadata,
+    sa.Column("case_id", sa.String(32), sa.ForeignKey("cases.id"), primary_key=True),
+    sa.Column("ad_id", sa.String(ID_CHARS), sa.ForeignKey("ads.id"), primary_key=True),
+    #: the ad's version when it was (last) added: every version up to it was captured
+    sa.Column("version", sa.Integer, nullable=False),
+    #: SHA-256 of that version's content as received (= its evidence object)
+    sa.Column("sha256", sa.String(64), nullable=False),
+    sa.Column("added_by_name", sa.String(128), nullable=False),
+    sa.Column("added_at", sa.DateTime, nullable=False),
+    sa.Index(None, "ad_id"),
+)
+
+case_images = sa.Table(
+    "case_images",
+    metadata,
+    sa.Column("case_id", sa.String(32), sa.ForeignKey("cases.id"), primary_key=True),
+    sa.Column("sha256", sa.String(64), primary_key=True),
+    sa.Column("ad_id", sa.String(ID_CHARS), primary_key=True),
+    sa.Column("filename", sa.String(300), nullable=False),
+    sa.Column("media_type", sa.String(64), nullable=False),
+    sa.Column("pdq", sa.String(64)),
+)
+
+case_notes = sa.Table(
+    "case_notes",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("case_id", sa.String(32), sa.ForeignKey("cases.id"), nullable=False),
+    sa.Column("user_id", sa.Integer, sa.ForeignKey("users.id")),
+    sa.Column("by_name", sa.String(128), nullable=False),
+    sa.Column("at", sa.DateTime, nullable=False),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Index(None, "case_id"),
+)
+
+
+# -- legal process and retention (redflags.evidence.legal / .retention; migration 0004) -------
+
+legal_items = sa.Table(
+    "legal_items",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    #: preservation | report_preservation | subpoena | court_order | warrant
+    sa.Column("kind", sa.String(32), nullable=False),
+    sa.Column("agency", sa.String(200), nullable=False),
+    sa.Column("agency_case", sa.String(128)),
+    sa.Column("legal_basis", sa.String(200), nullable=False),
+    #: the day the request was received or served (deadlines count from it)
+    sa.Column("received_on", sa.Date, nullable=False),
+    #: last day of preservation (inclusive); NULL = until closed
+    sa.Column("expires_on", sa.Date),
+    sa.Column("renewals", sa.Integer, nullable=False),
+    #: active | expired | fulfilled | withdrawn
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("notes", sa.Text),
+    sa.Column("recorded_by", sa.String(128), nullable=False),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Column("updated_at", sa.DateTime, nullable=False),
+    sa.Column("closed_at", sa.DateTime),
+    sa.Column("closed_by", sa.String(128)),
+    sa.Index(None, "status", "expires_on"),
+)
+
+legal_scope = sa.Table(
+    "legal_scope",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("item_id", sa.Integer, sa.ForeignKey("legal_items.id"), nullable=False),
+    #: ad | network | case | object | phone | email | handle | wallet | account
+    sa.Column("kind", sa.String(16), nullable=False),
+    sa.Column("value", sa.String(ENTITY_CHARS), nullable=False),
+    #: how a row got here when it was expanded from another ("network:n-3"); NULL = as given
+    sa.Column("via", sa.String(300)),
+    sa.Index(None, "kind", "value"),
+    sa.Index(None, "item_id"),
+)
+
+legal_disclosures = sa.Table(
+    "legal_disclosures",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("item_id", sa.Integer, sa.ForeignKey("legal_items.id")),
+    sa.Column("agency", sa.String(200), nullable=False),
+    sa.Column("recipient", sa.String(200), nullable=False),
+    #: the legal basis or the agency's request id the disclosure answers
+    sa.Column("legal_basis", sa.String(200), nullable=False),
+    #: JSON list of the SHA-256s handed over
+    sa.Column("objects", sa.Text, nullable=False),
+    sa.Column("package_sha256", sa.String(64)),
+    sa.Column("disclosed_at", sa.DateTime, nullable=False),
+    sa.Column("recorded_by", sa.String(128), nullable=False),
+    sa.Column("notes", sa.Text),
+    sa.Index(None, "item_id"),
+)
+
+retention_purges = sa.Table(
+    "retention_purges",
+    metadata,
+    #: one tombstone per purged ad: its rows stay (ids, hashes, verdicts), its content goes
+    sa.Column("ad_id", sa.String(ID_CHARS), primary_key=True),
+    sa.Column("purged_at", sa.DateTime, nullable=False),
+    sa.Column("rule", sa.String(32), nullable=False),
+    sa.Column("actor", sa.String(128), nullable=False),
 )
