@@ -23,7 +23,18 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-unit: $(STAMP)
+# Browser tests drive Debian's Chromium (browsers cannot be downloaded by Playwright here); make
+# installs it once with apt when missing, and the tests skip with a reason if that fails.
+CHROMIUM := /usr/bin/chromium
+SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+$(CHROMIUM):
+	@command -v apt-get >/dev/null 2>&1 && \
+	  { $(SUDO) apt-get update -qq >/dev/null 2>&1; \
+	    DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null 2>&1; } || true
+	@test -x $(CHROMIUM) || echo "note: $(CHROMIUM) could not be installed; browser tests will skip"
+
+unit: $(STAMP) $(CHROMIUM)
 	$(BIN)/python -m pytest -n 2 -q
 	$(BIN)/python -m pytest -q --doctest-modules src/redflags --ignore=src/redflags/store/migrations
 

@@ -33,6 +33,9 @@ from rich.table import Table
 
 from redflags.engines.local import Outcome, screen_records
 from redflags.errors import EXIT_BAD_RECORDS, RedflagsError
+from redflags.evidence.case_cli import case_app
+from redflags.evidence.cli import evidence_app
+from redflags.evidence.legal_cli import legal_app, retention_app
 from redflags.io import AssessmentWriter, Record, detect_format, iter_records
 
 app = typer.Typer(
@@ -448,6 +451,11 @@ def demo(
         f"\nassessments: {out}\nnetworks: {out_dir / 'networks.jsonl'}"
         f"\n[bold]report:[/bold] {report.resolve()}"
     )
+    from redflags.evidence.case_cli import demo_case
+
+    package = demo_case(out_dir)
+    if package is not None:
+        err.print(f"[bold]case package[/bold] (highest-risk network): {package.resolve()}")
 
 
 def _explain_demo(
@@ -494,6 +502,10 @@ keys_app = typer.Typer(help="API keys (shown once when made; stored hashed).", n
 app.add_typer(db_app, name="db")
 app.add_typer(users_app, name="users")
 app.add_typer(keys_app, name="keys")
+app.add_typer(evidence_app, name="evidence")
+app.add_typer(case_app, name="case")
+app.add_typer(legal_app, name="legal")
+app.add_typer(retention_app, name="retention")
 
 
 def _operator() -> Any:
@@ -536,12 +548,20 @@ def users_add(
     role: Annotated[
         str, typer.Option("--role", help="platform | reviewer | analyst | liaison | admin")
     ] = "reviewer",
+    password: Annotated[
+        bool, typer.Option("--password", help="also ask for a web UI sign-in password")
+    ] = False,
     db: DbOption = None,
 ) -> None:
     """Create a user and print its API key once (only a salted hash is stored)."""
+    secret = _ask_password() if password else None
     store = _open_store(db)
     try:
         user, token = store.add_user(name, role, actor=_operator())
+        if secret is not None:
+            from redflags.store.sessions import set_password
+
+            set_password(store, name, secret, actor=_operator())
     except ValueError as exc:
         err.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(3) from None
@@ -555,6 +575,43 @@ def users_add(
         "the key is shown once — keep it secret:"
     )
     typer.echo(token)
+
+
+def _ask_password() -> str:
+    """A new password, typed twice without echo; checked before anything is written."""
+    from redflags.store.sessions import MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS
+
+    pw: str = typer.prompt("web UI password", hide_input=True, confirmation_prompt=True)
+    if not (MIN_PASSWORD_CHARS <= len(pw) <= MAX_PASSWORD_CHARS):
+        err.print(
+            f"[red]error:[/red] a password needs {MIN_PASSWORD_CHARS} to {MAX_PASSWORD_CHARS} "
+            "characters (a few words make a good one)"
+        )
+        raise typer.Exit(3)
+    return pw
+
+
+@users_app.command("passwd")
+def users_passwd(
+    name: Annotated[str, typer.Argument(help="user whose web UI password to set")],
+    db: DbOption = None,
+) -> None:
+    """Set a user's web UI sign-in password (asked twice, not echoed); ends their sessions."""
+    from redflags.store.sessions import set_password
+
+    secret = _ask_password()
+    store = _open_store(db)
+    try:
+        set_password(store, name, secret, actor=_operator())
+    except ValueError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(3) from None
+    except RedflagsError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(exc.exit_code) from None
+    finally:
+        store.close()
+    err.print(f"password set for {name}; their open sessions were ended")
 
 
 @users_app.command("list")
@@ -735,8 +792,20 @@ def serve(
         int,
         typer.Option("--workers", help="server processes (rate limits are per process)"),
     ] = 1,
+    image_root: Annotated[
+        Path | None,
+        typer.Option("--image-root", help="folder of ads' relative image paths (reviewer UI)"),
+    ] = None,
+    evidence_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--evidence-dir",
+            help="evidence store for cases and legal holds "
+            "(default: $REDFLAGS_EVIDENCE_DIR or ./redflags-evidence)",
+        ),
+    ] = None,
 ) -> None:
-    """Run the HTTP API (migrates the database first)."""
+    """Run the HTTP API and the reviewer UI (migrates the database first)."""
     import logging
 
     import uvicorn
@@ -747,10 +816,21 @@ def serve(
 
     logging.basicConfig(level=log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
     logging.getLogger("alembic").setLevel(logging.WARNING)
+    if image_root is not None:
+        from redflags.web import ENV_IMAGE_ROOT
+
+        if not image_root.is_dir():
+            err.print(f"[red]error:[/red] --image-root {image_root} is not a folder")
+            raise typer.Exit(3)
+        os.environ[ENV_IMAGE_ROOT] = str(image_root.resolve())  # read by every worker's app
+    if evidence_dir is not None:
+        from redflags.evidence.cli import ENV_DIR
+
+        os.environ[ENV_DIR] = str(evidence_dir.resolve())  # read by every worker's app
     store = _open_store(db)
     err.print(
         f"redflags API on http://{host}:{port} ({store.backend}, {workers} process(es)); "
-        "docs at /docs"
+        "docs at /docs, reviewer UI at /login"
     )
     if workers > 1:
         store.close()

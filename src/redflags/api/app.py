@@ -50,6 +50,7 @@ from redflags.api.schemas import (
     UserOut,
 )
 from redflags.api.settings import ApiSettings
+from redflags.api.timing import ServerTimingMiddleware
 from redflags.errors import (
     AccessError,
     ConflictError,
@@ -245,6 +246,7 @@ def create_app(
         openapi_url="/openapi.json" if cfg.docs else None,
     )
     app.state.store = store
+    app.state.evidence_dir = cfg.evidence_dir
     app.state.metrics = metrics
     app.state.limiter = limiter
     app.state.key_cache = key_cache = KeyCache(cfg.key_cache_seconds)
@@ -576,6 +578,14 @@ def create_app(
         )
         return {"entries": rows, "total": total, "limit": limit, "offset": offset}
 
+    from redflags.api.cases import router as cases_router
+
+    app.include_router(cases_router)
+
+    from redflags.api.legal import router as legal_router
+
+    app.include_router(legal_router)
+
     # -- operations -----------------------------------------------------------------------------
 
     @app.get(
@@ -602,10 +612,16 @@ def create_app(
         gauges = {"queue_open": {k: float(v) for k, v in store.queue_depth().items()}}
         return PlainTextResponse(metrics.render(gauges), media_type="text/plain; version=0.0.4")
 
+    # the reviewer UI: pages, /static, security headers (image root from $REDFLAGS_IMAGE_ROOT)
+    from redflags.web import mount
+
+    mount(app)
+
     # innermost first: the guard turns any escaped exception into a logged JSON 500
     app.add_middleware(_Guard)
     app.add_middleware(BodyLimit, max_bytes=cfg.max_body_bytes)
     app.add_middleware(MetricsMiddleware, metrics=metrics)
+    app.add_middleware(ServerTimingMiddleware)  # outermost: times all of the above
     return app
 
 
