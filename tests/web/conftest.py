@@ -190,7 +190,10 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is absent (make test installs Debian's chromium with apt)")
+        why = f"{CHROMIUM} is absent (make test installs Debian's chromium with apt)"
+        if os.environ.get("REDFLAGS_REQUIRE_BROWSER"):  # CI: a missing browser is a failure
+            pytest.fail(why)
+        pytest.skip(why)
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
