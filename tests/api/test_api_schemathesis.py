@@ -36,6 +36,7 @@ ROLE_FOR = {
     "/v1/cases/{case_id}": "analyst",
     "/v1/cases/{case_id}/ads": "analyst",
     "/v1/cases/{case_id}/notes": "analyst",
+    "/v1/cases/{case_id}/close": "analyst",
     "/v1/cases/{case_id}/export": "liaison",
     "/v1/legal": "liaison",
     "/v1/legal/deadlines": "liaison",

@@ -12,8 +12,16 @@ from fastapi.testclient import TestClient
 from PIL import Image
 
 from redflags.api import create_app
-from redflags.errors import AccessError, NotFoundError
-from redflags.evidence.cases import add_ads, add_note, build_bundle, get_case, list_cases, open_case
+from redflags.errors import AccessError, ConflictError, NotFoundError
+from redflags.evidence.cases import (
+    add_ads,
+    add_note,
+    build_bundle,
+    close_case,
+    get_case,
+    list_cases,
+    open_case,
+)
 from redflags.evidence.log import EvidenceStore
 from redflags.store import SYSTEM, Actor, LocalScreener, Store, prepare
 from redflags.store.access import ROLES
@@ -202,3 +210,69 @@ def test_api_cases_roles_and_export(store: Store, tmp_path: Path) -> None:
     rows, _ = store.audit_entries(actor=SYSTEM, target=f"case:{cid}", action="case.export")
     assert rows and rows[0]["actor"] == "liaison-1"
     app.state.evidence.close()
+
+
+def test_close_case(store: Store, ev: EvidenceStore) -> None:
+    """Closing sets the status, keeps the reason (audit + closing note) and freezes the case."""
+    _ingest(store, ADS)
+    cid = open_case(store, ev, title="To close", ad_ids=["a-1"], actor=SYSTEM)["id"]
+    analyst = Actor(None, "ana", "analyst")
+    for role in ("reviewer", "liaison", "platform"):
+        with pytest.raises(AccessError):
+            close_case(store, cid, actor=Actor(None, "x", role), reason="done")
+    with pytest.raises(ValueError, match="reason"):
+        close_case(store, cid, actor=analyst, reason="   ")
+    with pytest.raises(NotFoundError):
+        close_case(store, "case-00000000", actor=analyst, reason="done")
+    got = close_case(store, cid, actor=analyst, reason="referred to the task force")
+    assert got["status"] == "closed"
+    assert got["notes"][-1]["text"] == "Case closed: referred to the task force"
+    assert list_cases(store, actor=SYSTEM)[0][0]["status"] == "closed"
+    rows, _ = store.audit_entries(actor=SYSTEM, target=f"case:{cid}", action="case.close")
+    assert len(rows) == 1 and rows[0]["actor"] == "ana"
+    with pytest.raises(ConflictError, match="already closed|is closed"):
+        close_case(store, cid, actor=analyst, reason="again")
+    with pytest.raises(ConflictError):
+        add_note(store, cid, "late note", actor=analyst)
+    with pytest.raises(ConflictError):
+        add_ads(store, ev, cid, ["a-2"], actor=analyst)
+    assert len(build_bundle(store, ev, cid)["ads"]) == 1  # a closed case still exports
+
+
+def test_api_close_case(store: Store, tmp_path: Path) -> None:
+    _ingest(store, ADS)
+    app = create_app(store)
+    app.state.evidence = EvidenceStore.open(tmp_path / "ev")
+    client = TestClient(app)
+    tok = {r: store.add_user(f"{r}-1", r, actor=SYSTEM)[1] for r in ROLES}
+    cid = open_case(store, app.state.evidence, title="API close", ad_ids=["a-1"],
+                    actor=SYSTEM)["id"]
+    url = f"/v1/cases/{cid}/close"
+    for role in ("reviewer", "liaison", "platform"):
+        r = client.post(url, json={"reason": "x"}, headers={"Authorization": f"Bearer {tok[role]}"})
+        assert r.status_code == 403
+    h = {"Authorization": f"Bearer {tok['analyst']}"}
+    assert client.post(url, json={"reason": " "}, headers=h).status_code == 422
+    r = client.post(url, json={"reason": "no further leads"}, headers=h)
+    assert r.status_code == 200 and r.json()["status"] == "closed"
+    assert client.post(url, json={"reason": "again"}, headers=h).status_code == 409
+    r = client.post(f"/v1/cases/{cid}/notes", json={"text": "late"}, headers=h)
+    assert r.status_code == 409
+    app.state.evidence.close()
+
+
+def test_cli_close_case(store: Store, db_url: str, tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from redflags.evidence.case_cli import case_app
+
+    _ingest(store, ADS)
+    with EvidenceStore.open(tmp_path / "ev") as ev2:
+        cid = open_case(store, ev2, title="CLI close", ad_ids=["a-1"], actor=SYSTEM)["id"]
+    db = db_url
+    runner = CliRunner()
+    res = runner.invoke(case_app, ["close", cid, "--reason", "handed over", "--db", db])
+    assert res.exit_code == 0, res.output
+    assert get_case(store, cid, actor=SYSTEM, audit=False)["status"] == "closed"
+    res = runner.invoke(case_app, ["close", cid, "--reason", "again", "--db", db])
+    assert res.exit_code != 0

@@ -122,6 +122,10 @@ def _write_images(root: Path) -> None:
     (root.parent / "secret.txt").write_text("not for the browser")
 
 
+#: only what the input contract requires: an id (and a body); no site, city, region or date
+MINIMAL_AD = {"id": "ad-min-1", "body": "Oak dining table, $80"}
+
+
 def _seed(store: Any) -> None:
     import orjson
 
@@ -129,8 +133,11 @@ def _seed(store: Any) -> None:
     from redflags.store.sessions import set_password
 
     lines = DEMO.read_bytes().splitlines()[:SEED_ADS]
-    incs = [prepare(line) for line in lines] + [prepare(orjson.dumps(XSS_AD)),
-                                               prepare(orjson.dumps(IMAGE_AD))]
+    incs = [prepare(line) for line in lines] + [
+        prepare(orjson.dumps(XSS_AD)),
+        prepare(orjson.dumps(IMAGE_AD)),
+        prepare(orjson.dumps(MINIMAL_AD)),
+    ]
     store.ingest(incs, LocalScreener(), actor=SYSTEM, source="cli")
     store.link(actor=SYSTEM)
     for name, role in ROLES.items():

@@ -156,3 +156,11 @@ def test_escalation_needs_a_note(page: Any, site: Site) -> None:
     page.click("button[value=escalate]")  # no JS check on a click: the server refuses
     assert "needs a note" in page.locator("[role=alert]").inner_text()
     assert page.locator("form.decide").count() == 1
+
+
+def test_an_ad_with_only_an_id_and_body_renders(page: Any, site: Site) -> None:
+    """Site, city, region and posting date are optional in the input contract."""
+    login(page, "rita", "/ads/ad-min-1")
+    assert page.locator("h1").inner_text() == "Ad ad-min-1"
+    assert "unknown site" in page.locator(".ad-head").inner_text()
+    assert "Oak dining table" in page.locator("body").inner_text()

@@ -1,5 +1,6 @@
-"""Case endpoints: open a case, add ads and notes (analyst, admin), read it (analyst, liaison,
-admin) and export its package (liaison, admin).  Included by :func:`redflags.api.create_app`.
+"""Case endpoints: open a case, add ads and notes, close it (analyst, admin), read it (analyst,
+liaison, admin) and export its package (liaison, admin).  Included by
+:func:`redflags.api.create_app`.
 
 The evidence store is ``app.state.evidence`` when the app's owner set one, else the directory in
 ``ApiSettings.evidence_dir``, ``$REDFLAGS_EVIDENCE_DIR`` or ``./redflags-evidence``, opened on
@@ -52,6 +53,10 @@ class AdsIn(BaseModel):
 
 class NoteIn(BaseModel):
     text: str = Field(min_length=1, max_length=10_000, pattern=_TEXT)
+
+
+class CloseIn(BaseModel):
+    reason: str = Field(min_length=1, max_length=2000, pattern=_TEXT)
 
 
 def _evidence(request: Request) -> Any:
@@ -130,7 +135,7 @@ def get_case(
 @router.post(
     "/v1/cases/{case_id}/ads",
     summary="Add ads to a case (captures their content and local images; audited)",
-    responses=_errors(401, 403, 404, 422, 429),
+    responses=_errors(401, 403, 404, 409, 422, 429),
 )
 def add_ads(
     case_id: CaseId,
@@ -149,7 +154,7 @@ def add_ads(
     "/v1/cases/{case_id}/notes",
     status_code=201,
     summary="Add a note to a case (audited)",
-    responses=_errors(401, 403, 404, 422, 429),
+    responses=_errors(401, 403, 404, 409, 422, 429),
 )
 def add_note(
     case_id: CaseId,
@@ -160,6 +165,22 @@ def add_note(
     from redflags.evidence.cases import add_note as note
 
     return _checked(lambda: note(_store(request), case_id, body.text, actor=actor))
+
+
+@router.post(
+    "/v1/cases/{case_id}/close",
+    summary="Close a case with a reason (it takes no more ads or notes; audited)",
+    responses=_errors(401, 403, 404, 409, 422, 429),
+)
+def close_case(
+    case_id: CaseId,
+    body: CloseIn,
+    request: Request,
+    actor: Annotated[Actor, Depends(require("case.write"))],
+) -> dict[str, Any]:
+    from redflags.evidence.cases import close_case as close
+
+    return _checked(lambda: close(_store(request), case_id, actor=actor, reason=body.reason))
 
 
 @router.post(

@@ -1,9 +1,9 @@
-"""``redflags case``: open cases, add ads and notes, export and verify case packages.
+"""``redflags case``: open cases, add ads and notes, close them, export and verify packages.
 
 The command line acts as the operator (``cli:<login>``); every action is written to the store's
 audit log and every capture, access and export to the evidence log.  Ad text is never printed.
 
-Exit codes: 0 ok; 1 a package failed verification; 3 bad input (title, note); otherwise the
+Exit codes: 0 ok; 1 a package failed verification; 3 bad input (title, note, reason); otherwise the
 code of the error (see :mod:`redflags.errors`).
 """
 
@@ -167,6 +167,20 @@ def note_cmd(
     with _opened(db, None, need_evidence=False) as (store, _):
         note = _run(lambda: add_note(store, case_id, text, actor=_actor()))
     err.print(f"note {note['id']} added to {case_id}")
+
+
+@case_app.command("close")
+def close_cmd(
+    case_id: Annotated[str, typer.Argument(help="the case id")],
+    reason: Annotated[str, typer.Option("--reason", "-r", help="why the case is closed")],
+    db: DbOption = None,
+) -> None:
+    """Close a case (it takes no more ads or notes; retention counts its age from now)."""
+    from redflags.evidence.cases import close_case
+
+    with _opened(db, None, need_evidence=False) as (store, _):
+        _run(lambda: close_case(store, case_id, actor=_actor(), reason=reason))
+    err.print(f"{case_id} closed")
 
 
 @case_app.command("list")

@@ -18,7 +18,14 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from redflags.report.html import CATEGORIES, Highlight, Segment, category, segment
+from redflags.report.html import (
+    CATEGORIES,
+    ENTITY_LABELS,
+    Highlight,
+    Segment,
+    category,
+    segment,
+)
 
 __all__ = ["render_html", "render_pdf", "view"]
 
@@ -43,15 +50,7 @@ _FONT_DIRS = (
 def _entities(a: Mapping[str, Any]) -> list[tuple[str, str]]:
     e = a.get("entities") or {}
     out = []
-    for key, label in (
-        ("phones", "Phones"),
-        ("emails", "Emails"),
-        ("handles", "Handles"),
-        ("crypto", "Crypto wallets"),
-        ("ages", "Stated ages"),
-        ("prices", "Prices"),
-        ("places", "Places"),
-    ):
+    for key, label in ENTITY_LABELS:
         vals = e.get(key) or []
         shown = []
         for v in vals:

@@ -1,8 +1,10 @@
 """Cases: ads or whole networks gathered by an analyst, with notes, for a law-enforcement referral.
 
 An ``analyst`` (or ``admin``) opens a case from ad ids or a network, adds ads and notes; a
-``liaison`` (or ``admin``) exports it (:mod:`redflags.evidence.package`).  Every action writes a
-row to the store's audit log in the same transaction as the change.
+``liaison`` (or ``admin``) exports it (:mod:`redflags.evidence.package`); an analyst or admin
+closes it with a reason (:func:`close_case`; a closed case takes no more ads or notes, and
+retention counts its age from the closing).  Every action writes a row to the store's audit log
+in the same transaction as the change.
 
 When an ad joins a case, every stored version of it (the JSON text exactly as received) and each
 of its local images are *captured* into the evidence store, the reason naming the case.  A case
@@ -38,7 +40,7 @@ from typing import TYPE_CHECKING, Any
 import orjson
 import sqlalchemy as sa
 
-from redflags.errors import AccessError, NotFoundError
+from redflags.errors import AccessError, ConflictError, NotFoundError
 from redflags.store.access import Scope, allowed
 from redflags.store.repo import SYSTEM, Actor, Store, iso, utcnow
 from redflags.store.schema import (
@@ -62,6 +64,7 @@ __all__ = [
     "add_ads",
     "add_note",
     "build_bundle",
+    "close_case",
     "collect",
     "get_case",
     "list_cases",
@@ -72,6 +75,8 @@ __all__ = [
 #: longest case title and note (a note is an analyst's paragraph, not a document)
 TITLE_CHARS = 200
 NOTE_CHARS = 10_000
+#: longest reason for closing a case
+REASON_CHARS = 2_000
 #: most ads one call may add (a network larger than this is split by the analyst)
 MAX_ADS = 5_000
 #: a stated age below this makes the person advertised a possible minor
@@ -136,6 +141,14 @@ def _case_row(conn: sa.Connection, case_id: str) -> sa.RowMapping:
     return row
 
 
+def _open_row(conn: sa.Connection, case_id: str) -> sa.RowMapping:
+    """The case's row, if it is still open (a closed case takes no more ads or notes)."""
+    row = _case_row(conn, case_id)
+    if row["status"] != "open":
+        raise ConflictError(f"case {case_id} is {row['status']}; it takes no more ads or notes")
+    return row
+
+
 def _network_ads(conn: sa.Connection, network_id: str) -> list[str]:
     found = conn.execute(sa.select(networks.c.id).where(networks.c.id == network_id)).first()
     if found is None:
@@ -195,16 +208,20 @@ def open_case(
 
 
 def _local_images(content: Mapping[str, Any], root: Path | None) -> list[Path | None]:
-    """The ad's image paths that are local files (URLs are not fetched); None = not found."""
+    """The ad's image paths that are local files (URLs are not fetched); None = not found.
+    With a ``root``, a path leading outside it (``../x``, absolute) counts as not found: ad
+    text is the poster's, and must not make the server capture its own files."""
     imgs = content.get("images") or []
     if isinstance(imgs, str):
         imgs = [imgs]
+    base = root.resolve() if root is not None else None
     out: list[Path | None] = []
     for p in imgs:
-        if not isinstance(p, str) or "://" in p or not p:
+        if not isinstance(p, str) or "://" in p or not p or "\x00" in p:
             continue
-        path = Path(root, p) if root is not None else Path(p)
-        out.append(path if path.is_file() else None)
+        path = Path(p) if base is None else (base / p).resolve()
+        inside = base is None or path.is_relative_to(base)
+        out.append(path if inside and path.is_file() else None)
     return out
 
 
@@ -245,7 +262,7 @@ def add_ads(
     root = Path(image_root) if image_root is not None else None
     res = AddResult(case_id)
     with store._read() as conn:
-        _case_row(conn, case_id)
+        _open_row(conn, case_id)
         have = {
             r.ad_id: r.version
             for r in conn.execute(
@@ -300,7 +317,7 @@ def add_ads(
                     )
     now = utcnow()
     with store._write() as conn:
-        _case_row(conn, case_id)
+        _open_row(conn, case_id)
         for ad_id in todo:
             values = {
                 "version": heads[ad_id],
@@ -402,7 +419,7 @@ def add_note(store: Store, case_id: str, text: str, *, actor: Actor) -> dict[str
     body = _text(text, "a note", NOTE_CHARS)
     now = utcnow()
     with store._write() as conn:
-        _case_row(conn, case_id)
+        _open_row(conn, case_id)
         nid = conn.execute(
             case_notes.insert()
             .values(
@@ -413,6 +430,32 @@ def add_note(store: Store, case_id: str, text: str, *, actor: Actor) -> dict[str
         conn.execute(cases.update().where(cases.c.id == case_id).values(updated_at=now))
         store._audit(conn, actor, "case.note", f"case:{case_id}", {"note": nid}, now)
     return {"id": nid, "case_id": case_id, "by": actor.name, "at": iso(now), "text": body}
+
+
+def close_case(store: Store, case_id: str, *, actor: Actor, reason: str) -> dict[str, Any]:
+    """Close a case (status ``closed``; retention counts its age from now).  The reason is
+    kept in the audit log and as a closing note on the case; returns :func:`get_case`.
+    A case already closed raises :class:`ConflictError`."""
+    _require(actor, "case.write")
+    why = _text(reason, "a reason for closing the case", REASON_CHARS)
+    now = utcnow()
+    with store._write() as conn:
+        _open_row(conn, case_id)
+        done = conn.execute(
+            cases.update()
+            .where(cases.c.id == case_id, cases.c.status == "open")
+            .values(status="closed", updated_at=now)
+        )
+        if done.rowcount != 1:  # closed by someone else since the read
+            raise ConflictError(f"case {case_id} is already closed")
+        conn.execute(
+            case_notes.insert().values(
+                case_id=case_id, user_id=actor.user_id, by_name=actor.name[:128], at=now,
+                text=f"Case closed: {why}",
+            )
+        )
+        store._audit(conn, actor, "case.close", f"case:{case_id}", {"reason": why}, now)
+    return get_case(store, case_id, actor=actor, audit=False)
 
 
 def list_cases(

@@ -31,6 +31,7 @@ from markupsafe import Markup
 __all__ = [
     "ACTIONS",
     "CATEGORIES",
+    "ENTITY_LABELS",
     "LEVELS",
     "Category",
     "Highlight",
@@ -123,7 +124,8 @@ _ACTION_HELP: dict[str, str] = {
     "review": "hold for a trained reviewer before anything else happens",
     "block": "keep unpublished and escalate under your policy",
 }
-_ENTITY_LABELS: tuple[tuple[str, str], ...] = (
+#: entity keys of an Assessment with their reader-facing labels (the report, the UI, case reports)
+ENTITY_LABELS: tuple[tuple[str, str], ...] = (
     ("phones", "Phones"),
     ("emails", "Emails"),
     ("handles", "Handles"),
@@ -563,7 +565,7 @@ def _ad_view(rank: int, ad: Mapping[str, Any], a: Mapping[str, Any]) -> _AdView:
     entities_raw = a.get("entities") or {}
     entities = []
     if isinstance(entities_raw, Mapping):
-        for key, label in _ENTITY_LABELS:
+        for key, label in ENTITY_LABELS:
             values = entities_raw.get(key) or []
             if isinstance(values, list) and values:
                 entities.append((label, [_entity_text(key, v) for v in values]))

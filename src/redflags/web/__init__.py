@@ -1,8 +1,9 @@
 """The reviewer web UI: server-rendered pages on the same FastAPI app as the API.
 
 Pages: ``/login``, ``/logout``, ``/`` (redirect), ``/queue``, ``/ads/{ad_id}``,
-``/networks/{network_id}``, ``/dashboard``; static files under ``/static/``.  Each page module
-(``auth``, ``queue``, ``ads``, ``network``, ``dashboard`` ...) defines its own ``router``;
+``/networks/{network_id}``, ``/dashboard``, ``/cases``, ``/cases/{case_id}``, ``/legal``;
+static files under ``/static/``.  Each page module (``auth``, ``queue``, ``ads``, ``network``,
+``dashboard``, ``cases``, ``legal`` ...) defines its own ``router``;
 :func:`mount` includes every one of them with the CSRF check on POST, the static files, the
 HTML error pages and the security headers.  ``api/app.py`` calls ``mount(app)`` once.
 
@@ -29,7 +30,7 @@ __all__ = ["ENV_IMAGE_ROOT", "PAGE_MODULES", "SECURITY_HEADERS", "mount", "route
 ENV_IMAGE_ROOT = "REDFLAGS_IMAGE_ROOT"
 #: page modules of this package, each with a ``router``; a missing one is skipped, so pages
 #: can be added without editing this file
-PAGE_MODULES = ("auth", "queue", "images", "ads", "network", "dashboard")
+PAGE_MODULES = ("auth", "queue", "images", "ads", "network", "dashboard", "cases", "legal")
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 

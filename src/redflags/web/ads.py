@@ -20,7 +20,14 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 
 from redflags.errors import ConflictError, NotFoundError, StaleVersionError
-from redflags.report.html import CATEGORIES, Highlight, Segment, category, segment
+from redflags.report.html import (
+    CATEGORIES,
+    ENTITY_LABELS,
+    Highlight,
+    Segment,
+    category,
+    segment,
+)
 from redflags.review import MAX_NOTE_CHARS, VERDICTS, check_decision
 from redflags.store import Actor, Store
 from redflags.store.access import allowed
@@ -45,15 +52,6 @@ VERDICT_LABELS = {
     "not-risk": "Not a risk",
     "escalate": "Escalate",
 }
-ENTITY_LABELS = (
-    ("phones", "Phones"),
-    ("emails", "Emails"),
-    ("handles", "Handles"),
-    ("crypto", "Crypto wallets"),
-    ("ages", "Stated ages"),
-    ("prices", "Prices"),
-    ("places", "Places"),
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -219,24 +217,35 @@ def decide(
         raise PageError(400, "The form is missing the review item's version; reload the ad.")
     problem = check_decision(verdict, note)
     if problem:
-        return _ad_page(request, actor, ad_id, back=back, status=422, error=problem,
-                        note=note or "")
+        return _ad_page(
+            request, actor, ad_id, back=back, status=422, error=problem, note=note or ""
+        )
     try:
         store.decide(
-            ad_id, actor=actor, verdict=verdict, note=note, expected_version=int(version),
+            ad_id,
+            actor=actor,
+            verdict=verdict,
+            note=note,
+            expected_version=int(version),
             item_id=int(item),
         )
     except NotFoundError:
         raise PageError(404, "There is no ad with that id.") from None
     except StaleVersionError:
         return _ad_page(
-            request, actor, ad_id, back=back, status=412, note=note or "",
+            request,
+            actor,
+            ad_id,
+            back=back,
+            status=412,
+            note=note or "",
             error="This item changed since you opened it (a new version or another "
             "reviewer's action). Read it again before deciding.",
         )
     except ConflictError as exc:
-        return _ad_page(request, actor, ad_id, back=back, status=409, error=str(exc),
-                        note=note or "")
+        return _ad_page(
+            request, actor, ad_id, back=back, status=409, error=str(exc), note=note or ""
+        )
     forget_counts()
     sep = "&" if "?" in back else "?"
     return RedirectResponse(f"{back}{sep}{urlencode({'done': ad_id})}", 303)
