@@ -119,3 +119,21 @@ def test_a_claimed_item_cannot_be_worked_by_a_second_reviewer(
         assert "Being reviewed by rob" in rita.locator("[role=status]").inner_text()
     finally:
         ctx.close()
+
+
+def test_language_filter_narrows_the_queue(page: Any, site: Site) -> None:
+    login(page, "rita", "/queue")
+    options = page.eval_on_selector_all(
+        "select[name=language] option", "os => os.map(o => [o.value, o.textContent])"
+    )
+    assert ["ru", "Russian"] in options and ["en", "English"] in options
+    page.select_option("select[name=language]", "ru")
+    page.click("form.filters button[type=submit]")
+    assert "language=ru" in page.url
+    want, total = site.store.queue(language="ru", limit=50)
+    assert total > 0, "the seeded demo ads queue some in Russian"
+    assert [r["item"] for r in _rows(page)] == [i["id"] for i in want]
+    assert page.eval_on_selector("select[name=language]", "s => s.value") == "ru"
+    all_levels = page.eval_on_selector(".counts li a .n", "n => +n.textContent")
+    assert all_levels == total  # the counts per level follow the language filter
+    assert_accessible(page)

@@ -389,12 +389,16 @@ def create_app(
         ] = None,
         site: Filter = None,
         city: Filter = None,
+        language: Annotated[
+            str | None,
+            Query(pattern="^(en|es|ru|other)$", description="the ad's detected language"),
+        ] = None,
         unclaimed: bool = False,
         limit: Limit = 50,
         offset: Offset = 0,
     ) -> QueueOut:
         flt = QueueFilter(level=level, category=category, site=site, city=city, unclaimed=unclaimed)
-        items, total = store.queue(flt, limit=limit, offset=offset)
+        items, total = store.queue(flt, limit=limit, offset=offset, language=language)
         return QueueOut(
             items=[QueueItem(**i) for i in items], total=total, limit=limit, offset=offset
         )

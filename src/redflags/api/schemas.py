@@ -107,6 +107,8 @@ class QueueItem(BaseModel):
     indicators: list[str]
     site: str | None
     city: str | None
+    #: detected language of the ad (en, es, ru, other; None = unknown; redflags.language)
+    language: str | None = None
     status: str
     version: int
     etag: str

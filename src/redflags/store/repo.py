@@ -30,6 +30,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from redflags.errors import AccessError, ConflictError, NotFoundError, StaleVersionError
+from redflags.language import LANGUAGE_NAMES
+from redflags.language import detect as detect_language
 from redflags.review import (
     CLAIM_TTL,
     QueueFilter,
@@ -810,6 +812,7 @@ class Store:
             "region": _clean(ad.region),
             "country": _clean(ad.country),
             "category": _clean(ad.category),
+            "language": detect_language(ad.title, ad.body),
             "model": screener.model,
             "catalog_version": screener.catalog_version,
             "updated_at": now,
@@ -849,6 +852,7 @@ class Store:
             "indicators": ",".join(_indicator_ids(a)),
             "site": _clean(s.inc.ad.site),
             "city": _clean(s.inc.ad.city),
+            "language": detect_language(s.inc.ad.title, s.inc.ad.body),
             "status": "open",
             "version": 1,
             "created_at": now,
@@ -1063,6 +1067,7 @@ class Store:
             "indicators": inds,
             "site": r["site"],
             "city": r["city"],
+            "language": r["language"],
             "status": r["status"],
             "version": r["version"],
             "etag": etag(r["id"], r["version"]),
@@ -1078,8 +1083,17 @@ class Store:
         limit: int = 50,
         offset: int = 0,
         now: datetime | None = None,
+        language: str | None = None,
     ) -> tuple[list[dict[str, Any]], int]:
-        """Open review items, highest risk first (then oldest); ``(page, total)``."""
+        """Open review items, highest risk first (then oldest); ``(page, total)``.
+
+        ``language`` keeps the ads detected in that language (``en``, ``es``, ``ru``, ``other``;
+        see :mod:`redflags.language`); ads of unknown language never match it.  Any other value
+        raises ``ValueError``.
+        """
+        if language is not None and language not in LANGUAGE_NAMES:
+            known = ", ".join(LANGUAGE_NAMES)
+            raise ValueError(f"language must be one of {known}, not {language!r}")
         flt = flt or QueueFilter()
         now = now or utcnow()
         ri = review_items
@@ -1092,6 +1106,8 @@ class Store:
             where.append(ri.c.site == flt.site)
         if flt.city:
             where.append(sa.func.lower(ri.c.city) == flt.city.lower())
+        if language:
+            where.append(ri.c.language == language)
         if flt.unclaimed:
             where.append(sa.or_(ri.c.claimed_by.is_(None), ri.c.claim_expires_at <= now))
         with self._read() as conn:

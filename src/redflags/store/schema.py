@@ -66,6 +66,8 @@ ID_CHARS = 256
 FILTER_CHARS = 200
 #: longest entity value kept for lookups (an email or handle longer than this is not real)
 ENTITY_CHARS = 320
+#: an ad's language: ISO 639-1 code or "other" (redflags.language; migration 0007)
+LANGUAGE_CHARS = 8
 
 metadata = sa.MetaData(
     naming_convention={
@@ -88,6 +90,8 @@ ads = sa.Table(
     sa.Column("region", sa.String(FILTER_CHARS)),
     sa.Column("country", sa.String(FILTER_CHARS)),
     sa.Column("category", sa.String(FILTER_CHARS)),
+    #: detected at ingest from the ad as received; NULL = unknown (migration 0007)
+    sa.Column("language", sa.String(LANGUAGE_CHARS)),
     sa.Column("model", sa.String(64), nullable=False),
     sa.Column("catalog_version", sa.Integer, nullable=False),
     #: the latest assessment of the current version (no FK: assessments point at ads)
@@ -217,6 +221,8 @@ review_items = sa.Table(
     sa.Column("indicators", sa.Text, nullable=False),
     sa.Column("site", sa.String(FILTER_CHARS)),
     sa.Column("city", sa.String(FILTER_CHARS)),
+    #: the ad's language, copied for the queue filter; NULL = unknown (migration 0007)
+    sa.Column("language", sa.String(LANGUAGE_CHARS)),
     #: open | decided | superseded (a newer version of the ad replaced it)
     sa.Column("status", sa.String(16), nullable=False),
     #: bumped on every change (claim, decision, supersession): the ETag reviewers send back
@@ -231,6 +237,7 @@ review_items = sa.Table(
 )
 #: the review queue (migration 0006): ordered like the queue (risk DESC, then oldest) and
 #: carrying every filter column, so its counts and pages, even deep ones, read this index alone
+#: (language joined it in migration 0007)
 sa.Index(
     "ix_review_items_queue",
     review_items.c.status,
@@ -242,6 +249,7 @@ sa.Index(
     review_items.c.claimed_by,
     review_items.c.claim_expires_at,
     review_items.c.categories,
+    review_items.c.language,
 )
 
 decisions = sa.Table(

@@ -36,7 +36,7 @@ LINK_KINDS = ("phone", "email", "handle", "wallet", "account")
 MAX_CHOICES = 300
 
 
-def _where(flt: QueueFilter) -> list[sa.ColumnElement[bool]]:
+def _where(flt: QueueFilter, language: str | None = None) -> list[sa.ColumnElement[bool]]:
     ri = review_items
     where: list[sa.ColumnElement[bool]] = [ri.c.status == "open"]
     if flt.category:
@@ -45,16 +45,20 @@ def _where(flt: QueueFilter) -> list[sa.ColumnElement[bool]]:
         where.append(ri.c.site == flt.site)
     if flt.city:
         where.append(sa.func.lower(ri.c.city) == flt.city.lower())
+    if language:
+        where.append(ri.c.language == language)
     return where
 
 
-def level_counts(store: Store, flt: QueueFilter | None = None) -> dict[str, int]:
+def level_counts(
+    store: Store, flt: QueueFilter | None = None, *, language: str | None = None
+) -> dict[str, int]:
     """Open review items per level (most urgent first) under ``flt``'s other filters."""
     ri = review_items
     with store.engine.connect() as conn:
         rows = conn.execute(
             sa.select(ri.c.level, sa.func.count())
-            .where(*_where(flt or QueueFilter()))
+            .where(*_where(flt or QueueFilter(), language))
             .group_by(ri.c.level)
         ).all()
         conn.rollback()
@@ -63,11 +67,14 @@ def level_counts(store: Store, flt: QueueFilter | None = None) -> dict[str, int]
 
 
 def filter_values(store: Store) -> dict[str, list[str]]:
-    """Sites and cities that open review items have, sorted (at most ``MAX_CHOICES`` each)."""
+    """Sites, cities and languages that open review items have, sorted (at most
+    ``MAX_CHOICES`` each; languages are codes such as ``es``, see :mod:`redflags.language`)."""
     ri = review_items
     out: dict[str, list[str]] = {}
     with store.engine.connect() as conn:
-        for name, col in (("sites", ri.c.site), ("cities", ri.c.city)):
+        for name, col in (
+            ("sites", ri.c.site), ("cities", ri.c.city), ("languages", ri.c.language)
+        ):
             rows = conn.execute(
                 sa.select(col)
                 .where(ri.c.status == "open", col.is_not(None))

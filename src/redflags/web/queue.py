@@ -2,7 +2,8 @@
 
 Opening an item is a POST (``/queue/{item_id}/open``) that claims it with the store's
 ``claim``, so two reviewers never work the same ad; an item someone else holds opens read-only
-and says who holds it.  Language is not a filter: neither ads nor assessments record one yet.
+and says who holds it.  The language filter uses the language detected at ingest
+(:mod:`redflags.language`).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 
 from redflags.errors import ConflictError, NotFoundError
+from redflags.language import LANGUAGE_NAMES
 from redflags.report.html import category
 from redflags.review import CATEGORIES, CLAIM_TTL, LEVELS, QueueFilter
 from redflags.store import Actor, Store
@@ -74,6 +76,7 @@ def queue_page(
     level: str | None = None,
     site: str | None = None,
     city: str | None = None,
+    language: str | None = None,
     unclaimed: str | None = None,
     offset: str | None = None,
     done: str | None = None,
@@ -88,15 +91,16 @@ def queue_page(
         city=_text(city),
         unclaimed=unclaimed in ("1", "on", "true"),
     )
+    lang = language if language in LANGUAGE_NAMES else None
     start = int(offset) if offset and offset.isdigit() and len(offset) < 8 else 0
-    items, total = store.queue(flt, limit=PAGE_SIZE, offset=start)
+    items, total = store.queue(flt, limit=PAGE_SIZE, offset=start, language=lang)
     base = {k: v for k, v in (("category", flt.category), ("site", flt.site),
-                              ("city", flt.city)) if v}
+                              ("city", flt.city), ("language", lang)) if v}
     if flt.unclaimed:
         base["unclaimed"] = "1"
     counts = _cached(
         store, "counts:" + urlencode(sorted(base.items())), COUNTS_TTL,
-        lambda: level_counts(store, flt),
+        lambda: level_counts(store, flt, language=lang),
     )
     choices = _cached(store, "choices", CHOICES_TTL, lambda: filter_values(store))
 
@@ -116,6 +120,8 @@ def queue_page(
         level_links={lv: url(level=lv, offset=None) for lv in counts},
         all_levels_link=url(level=None, offset=None),
         choices=choices,
+        language=lang,
+        language_names=LANGUAGE_NAMES,
         categories=[category(c) for c in CATEGORIES],
         start=start,
         page_size=PAGE_SIZE,
