@@ -35,6 +35,7 @@ import time
 from collections import defaultdict
 from itertools import combinations
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve()
 
@@ -228,15 +229,15 @@ def load_corpus(
     From ``redflags.synth.generate`` when it exists and ``source`` is ``auto`` (ads of one
     template should link; ads of one poster may), else from :func:`make_corpus`.
     """
-    generate = None
+    gen: Any = None
     if source == "auto":
         try:
-            from redflags.synth import generate
+            from redflags.synth import generate as gen
         except ImportError:
-            generate = None
-    if generate is not None:
+            gen = None
+    if gen is not None:
         texts, templates, actors, commercial = [], [], [], []
-        for ad, truth in generate(n, seed):
+        for ad, truth in gen(n, seed):
             texts.append(f"{ad.get('title') or ''}\n{ad.get('body') or ''}".strip())
             actors.append(str(truth.get("network") or truth.get("actor") or ad["id"]))
             templates.append(str(truth.get("template") or ad["id"]))
@@ -270,7 +271,7 @@ class _UF:
             self.p[max(ra, rb)] = min(ra, rb)
 
 
-def link(feats: list, accept: float) -> tuple[int, int, int, list[int]]:
+def link(feats: list[Any], accept: float) -> tuple[int, int, int, list[int]]:
     """Group by band key, verify, union-find: (candidates, links, hubs, component per ad)."""
     from redflags.link.templates import MAX_BUCKET, bucket_pairs, verify
 
@@ -397,7 +398,7 @@ def child_rensa(n: int, seed: int) -> dict[str, float]:
     return {"rensa_per_s": n / t_rensa, "numpy_per_s": n / t_np}
 
 
-def _features_from(tokens: list[list[str]], k: int, stock, params) -> list:  # noqa: ANN001
+def _features_from(tokens: list[list[str]], k: int, stock: Any, params: Any) -> list[Any]:
     """``features`` on pre-masked tokens (so measure() can vary masking)."""
     import numpy as np
 

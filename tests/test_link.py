@@ -21,7 +21,8 @@ def _link(ads: Sequence[dict[str, Any]], params: LinkParams | None = None) -> Li
 
 
 def _net(res: LinkResult, ad_id: str) -> str | None:
-    return next(r["network"] for r in res.links if r["id"] == ad_id)
+    network: str | None = next(r["network"] for r in res.links if r["id"] == ad_id)
+    return network
 
 
 TEMPLATE_A = (
@@ -137,6 +138,36 @@ def test_network_ids_are_deterministic_and_order_independent() -> None:
     assert first.links == again.links
     assert {r["id"]: r["network"] for r in first.links} == {
         r["id"]: r["network"] for r in shuffled.links}
+    assert first.networks == again.networks
+
+
+def test_link_rows_read_like_a_list() -> None:
+    ads = [_ad(f"r{i}", TEMPLATE_A, n, "Miami", 200, "305-555-0152")
+           for i, n in enumerate(["Amber", "Kira"])]
+    ads.append({"id": "alone", "category": "for sale", "body": "Oak desk, pick up only"})
+    res = _link(ads)
+    rows = list(res.links)
+    assert len(res.links) == 3 and res.links == rows and rows == list(res.links)
+    assert res.links[-1] == rows[2] == {"id": "alone", "network": None, "via": []}
+    assert res.links[0:2] == rows[:2]
+    assert rows[0]["network"] == rows[1]["network"] is not None
+    assert rows[0]["via"] == sorted(rows[0]["via"]) and "phone:+13055550152" in rows[0]["via"]
+    try:
+        res.links[3]
+    except IndexError:
+        pass
+    else:
+        raise AssertionError("row 3 of 3 must not exist")
+
+
+def test_union_find_roots_equal_find() -> None:
+    from redflags.link.unionfind import UnionFind
+
+    rng = random.Random(2)
+    uf = UnionFind(500)
+    for _ in range(400):
+        uf.union(rng.randrange(500), rng.randrange(500))
+    assert uf.roots().tolist() == [uf.find(i) for i in range(500)]
 
 
 def test_ordinary_classifieds_with_shared_stock_text_stay_apart() -> None:
@@ -238,3 +269,30 @@ def test_link_cli_survives_a_malformed_first_line(tmp_path: Path) -> None:
     links = [json.loads(x) for x in (tmp_path / "links.jsonl").read_text().splitlines()]
     assert [r["id"] for r in links] == ["m0", "m1"]
     assert links[0]["network"] == links[1]["network"] is not None
+
+
+def test_big_bucket_verification_equals_the_pairwise_loop() -> None:
+    import numpy as np
+
+    from redflags.link import engine
+    from redflags.link.unionfind import UnionFind
+
+    rng = random.Random(7)
+    base = [rng.sample(range(10_000), 40) for _ in range(6)]  # six "templates"
+    store = engine._Shingles()
+    n = 120
+    for i in range(n):  # copies of a template with some shingles swapped, or strangers
+        own = [*rng.sample(base[i % 6], 36), *rng.sample(range(10_000, 90_000), 4)]
+        if i % 5 == 0:
+            own = rng.sample(range(10_000, 90_000), 40)
+        store.add(np.array([i]), np.array([len(set(own))]),
+                  np.array(sorted(set(own)), dtype=np.uint64))
+    store.freeze(n)
+    members = list(range(n))
+    loop, vec = UnionFind(n), UnionFind(n)
+    engine._verify_bucket(members, [loop.find(m) for m in members], store, loop)
+    engine._verify_bucket_np(members, [vec.find(m) for m in members], store, vec)
+    clusters = {frozenset(i for i in range(n) if loop.find(i) == loop.find(j)) for j in range(n)}
+    assert clusters == {frozenset(i for i in range(n) if vec.find(i) == vec.find(j))
+                        for j in range(n)}
+    assert len([c for c in clusters if len(c) > 1]) == 6

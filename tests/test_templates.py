@@ -477,3 +477,31 @@ def test_jaccard_is_symmetric(a: set[int], b: set[int], x: str, y: str) -> None:
     assert verify(sx, sy) == verify(sy, sx)
     if sx:
         assert verify(sx, sx) == 1.0
+
+
+def test_feature_arrays_are_the_features_without_objects() -> None:
+    stock = StockFilter()
+    stock.learn(background(500, 4))
+    texts = [*SEVEN_ADS, *STOCK_ONLY, ""]
+    keyed, bands, hashes, bounds = tp.feature_arrays(texts, stock)
+    feats = features(texts, stock)
+    assert keyed.tolist() == [i for i, f in enumerate(feats) if f.keys]
+    for j, i in enumerate(keyed.tolist()):
+        assert list(feats[i].keys) == [f"tpl:{b}:{h:016x}" for b, h in enumerate(bands[j])]
+        assert unpack(feats[i].shingles) == set(hashes[bounds[j] : bounds[j + 1]].tolist())
+    assert bounds[-1] == hashes.size
+
+
+@settings(max_examples=300, deadline=None)
+@given(any_text)
+def test_names_on_lower_cased_text_equal_case_insensitive_matching(text: str) -> None:
+    from redflags.link import names
+
+    expected: list[str] = []
+    for m in names._PATTERNS.finditer(text):  # the reference: IGNORECASE on the original
+        name = next((g for g in m.groups() if g), None)
+        if name is None or not name[0].isupper() or name.isupper() and len(name) > 2:
+            continue
+        if name.lower() not in names._NOT_NAMES and name not in expected:
+            expected.append(name)
+    assert names.names_in(text) == expected

@@ -16,7 +16,12 @@ commercial-sex ads and in ordinary classifieds, is a **hub** (a booking line, a 
 support address, a misappropriated number): it is reported and not used, so it cannot fuse
 unrelated networks (Freeman et al. 2025 filter such edges for the same reason).
 
-Memory is proportional to keys and packed shingles, never to ad text.
+Memory is proportional to keys and packed shingles, never to ad text: per ad a few array
+slots, its id and date, and shared place/name/evidence values; shingles, band keys and
+(key, ad) incidences live in flat numpy/array buffers and are grouped by sorting, so the
+reduce step is sort + scan + union-find (linear but for the sorts; a hub key costs one pass
+over its ads).  The map step (masking, shingles, MinHash, names) runs on ``workers``
+processes, and only for ads that can link by text (commercial ones) does the text work.
 
 >>> ads = [{"id": "a", "body": "x"}, {"id": "b", "body": "y"}, {"id": "c", "body": "z"}]
 >>> ass = [{"id": i, "risk": 0.5, "level": "medium", "indicators": [],
@@ -28,6 +33,7 @@ Memory is proportional to keys and packed shingles, never to ad text.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 from array import array
 from collections import Counter, defaultdict
@@ -35,9 +41,10 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, overload
 
 import numpy as np
+import numpy.typing as npt
 
 from redflags.engines.pool import ordered_map
 from redflags.extract.places_data import US_STATES
@@ -87,7 +94,8 @@ class LinkParams:
 
 @dataclass
 class LinkResult:
-    links: list[dict[str, Any]]
+    #: one row per input ad, in input order (a read-only sequence built as it is read)
+    links: Sequence[dict[str, Any]]
     networks: list[dict[str, Any]]
     hubs: list[dict[str, Any]]
     stats: dict[str, int] = field(default_factory=dict)
@@ -116,14 +124,15 @@ def identifier_keys(ad: Mapping[str, Any], assessment: Mapping[str, Any]) -> lis
     return list(dict.fromkeys(keys))
 
 
-def _key_hash(key: str) -> int:
-    return int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "little")
-
-
-def _band_hash(key: str) -> int:
-    """'tpl:<band>:<16 hex>' → one 64-bit number (band folded in so bands never collide)."""
-    _, band, hexd = key.split(":", 2)
-    return (int(hexd, 16) ^ (int(band) * 0x9E3779B97F4A7C15)) & 0xFFFFFFFFFFFFFFFF
+#: odd constant folding a band's number into its hash (as ``"tpl:<band>:<hex>"`` keys would),
+#: so equal hashes in different bands never group together
+_BAND_FOLD = np.arange(256, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+#: shingle sets kept unpacked during verification (~3 KB each); cleared when full
+_SHINGLE_CACHE = 50_000
+#: band buckets at least this big (with ads in several clusters) are verified vectorised
+_VECTOR_BUCKET = 24
+#: groups verified between two progress ticks
+_TICK_EVERY = 1_000
 
 
 def _ad_text(ad: Mapping[str, Any]) -> str:
@@ -132,43 +141,117 @@ def _ad_text(ad: Mapping[str, Any]) -> str:
     return f"{title}\n{body}" if title and body else (title or body)
 
 
+class _Keys:
+    """Key strings (identifiers, template ids, photo keys) interned to small ints, and
+    (key, ad) incidences as int arrays: one string per distinct key and 8 bytes per incidence,
+    never a list per key or a set per ad (1M ads would spend ~1 GB on those alone)."""
+
+    __slots__ = ("index", "names")
+
+    def __init__(self) -> None:
+        self.index: dict[str, int] = {}
+        self.names: list[str] = []
+
+    def id(self, name: str) -> int:
+        kid = self.index.get(name)
+        if kid is None:
+            kid = self.index[name] = len(self.names)
+            self.names.append(name)
+        return kid
+
+
+class _Incidence:
+    """(key id, ad index) pairs, appended in bulk; grouped later with numpy."""
+
+    __slots__ = ("ad", "key")
+
+    def __init__(self) -> None:
+        self.key = array("i")
+        self.ad = array("i")
+
+    def add(self, kid: int, ad: int) -> None:
+        self.key.append(kid)
+        self.ad.append(ad)
+
+    def add_all(self, kid: int, ads: list[int]) -> None:
+        self.key.extend(array("i", [kid]) * len(ads))
+        self.ad.extend(ads)
+
+    def arrays(self) -> tuple[npt.NDArray[np.intc], npt.NDArray[np.intc]]:
+        return np.frombuffer(self.key, dtype=np.intc), np.frombuffer(self.ad, dtype=np.intc)
+
+
+class _Via:
+    """Each ad's sorted reasons (``via``) read from the incidences, after linking is done."""
+
+    def __init__(self, inc: _Incidence, keys: _Keys, n: int) -> None:
+        kid, ad = inc.arrays()
+        order = np.argsort(ad, kind="stable")
+        self._key = array("i", kid[order].tobytes())
+        self._off = array("q", np.concatenate(
+            ([0], np.cumsum(np.bincount(ad, minlength=n)))).astype(np.int64).tobytes())
+        self._names = keys.names
+
+    def __getitem__(self, i: int) -> list[str]:
+        names = self._names
+        return sorted({names[k] for k in self._key[self._off[i] : self._off[i + 1]]})
+
+
 class _Columns:
-    """Per-ad facts kept for summaries, as parallel lists (no ad text)."""
+    """Per-ad facts kept for summaries, as parallel arrays and lists of shared values (no ad
+    text; equal places, names, phones and evidence are stored once)."""
 
     def __init__(self) -> None:
         self.ids: list[str] = []
         self.risk = array("f")
         self.commerce = array("f")
         self.level: list[str] = []
-        self.place: list[tuple[str, str, str] | None] = []
+        self.place = array("i")  # index into places, -1 = none
+        self.places: list[tuple[str, str, str]] = []
         self.posted: list[str] = []
         self.names: list[tuple[str, ...]] = []
         self.phones: list[tuple[str, ...]] = []
         self.top: list[tuple[tuple[str, str], ...]] = []
-        self.shingles: list[bytes] = []
         self.photos: dict[int, list[PdqHash]] = {}
         self.photo_errors = 0
+        self._place_ix: dict[tuple[str, str, str], int] = {}
+        self._shared: dict[Any, Any] = {}
+
+    def _share(self, value: _V) -> _V:
+        got: _V = self._shared.setdefault(value, value)
+        return got
 
     def add(self, ad: Mapping[str, Any], a: Mapping[str, Any], names: tuple[str, ...]) -> int:
         i = len(self.ids)
         self.ids.append(str(a.get("id", ad.get("id"))))
         self.risk.append(float(a.get("risk") or 0.0))
         self.commerce.append(float(a.get("commerce", 1.0)))
-        self.level.append(str(a.get("level") or "low"))
+        self.level.append(self._share(str(a.get("level") or "low")))
         place = _place(ad, a)
-        self.place.append(place)
+        if place is None:
+            self.place.append(-1)
+        else:
+            ix = self._place_ix.get(place)
+            if ix is None:
+                ix = self._place_ix[place] = len(self.places)
+                self.places.append(place)
+            self.place.append(ix)
         self.posted.append(str(ad.get("posted_at") or ""))
-        self.names.append(names)
-        self.phones.append(tuple((a.get("entities") or {}).get("phones", [])))
+        self.names.append(self._share(names))
+        self.phones.append(self._share(tuple((a.get("entities") or {}).get("phones", []))))
         top = sorted(a.get("indicators") or [], key=lambda f: -float(f.get("contribution", 0)))
-        self.top.append(
+        self.top.append(self._share(
             tuple(
                 (str(f.get("id")), str((f.get("evidence") or [{}])[0].get("text", "")))
                 for f in top[:3]
                 if float(f.get("contribution", f.get("weight", 0)) or 0) > 0
             )
-        )
+        ))
         return i
+
+    def place_of(self, i: int) -> tuple[str, str, str] | None:
+        ix = self.place[i]
+        return self.places[ix] if ix >= 0 else None
 
 
 def _place(ad: Mapping[str, Any], a: Mapping[str, Any]) -> tuple[str, str, str] | None:
@@ -182,18 +265,82 @@ def _place(ad: Mapping[str, Any], a: Mapping[str, Any]) -> tuple[str, str, str] 
     return None
 
 
+class _Shingles:
+    """Every templated ad's packed shingles in one uint64 array (no per-ad objects), with a
+    bounded cache of unpacked sets for verification."""
+
+    def __init__(self) -> None:
+        self._parts: list[npt.NDArray[np.uint64]] = []
+        self._owner: list[npt.NDArray[np.int64]] = []
+        self._count: list[npt.NDArray[np.int64]] = []
+        self._data: npt.NDArray[np.uint64] = np.empty(0, dtype=np.uint64)
+        self._off = array("q")
+        self._cache: dict[int, set[int]] = {}
+
+    def add(self, owners: npt.NDArray[np.int64], counts: npt.NDArray[np.int64],
+            hashes: npt.NDArray[np.uint64]) -> None:
+        self._parts.append(hashes)
+        self._owner.append(owners)
+        self._count.append(counts)
+
+    def freeze(self, n: int) -> None:
+        off = np.zeros(n + 1, dtype=np.int64)
+        if self._parts:
+            self._data = np.concatenate(self._parts)
+            off[np.concatenate(self._owner) + 1] = np.concatenate(self._count)
+        self._parts, self._owner, self._count = [], [], []
+        self._off = array("q", np.cumsum(off).tobytes())
+
+    def __getitem__(self, i: int) -> set[int]:
+        s = self._cache.get(i)
+        if s is None:
+            if len(self._cache) >= _SHINGLE_CACHE:
+                self._cache.clear()
+            s = self._cache[i] = set(self._data[self._off[i] : self._off[i + 1]].tolist())
+        return s
+
+    def arrays(self) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.int64]]:
+        """All shingles and the per-ad offsets into them (after :meth:`freeze`)."""
+        return self._data, np.frombuffer(self._off, dtype=np.int64)
+
+    def clear(self) -> None:
+        self._data = np.empty(0, dtype=np.uint64)
+        self._off = array("q")
+        self._cache.clear()
+
+
 def link_records(
     records: Iterable[tuple[Mapping[str, Any], Mapping[str, Any]]],
     params: LinkParams | None = None,
     progress: Callable[[str, int], None] | None = None,
 ) -> LinkResult:
     """Link ``(ad, assessment)`` pairs (same order as the input) into networks."""
-    prm = params or LinkParams()
+    # The linker keeps millions of small long-lived objects and makes nothing cyclic, while the
+    # cyclic GC would rescan them again and again (a third of the parent's CPU at 100k ads,
+    # most of it inside the caller's JSON parsing); refcounting frees everything it makes.
+    # Map workers fork from here and inherit the setting.
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _link(records, params or LinkParams(), progress)
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _link(
+    records: Iterable[tuple[Mapping[str, Any], Mapping[str, Any]]],
+    prm: LinkParams,
+    progress: Callable[[str, int], None] | None,
+) -> LinkResult:
     tick = progress or (lambda _phase, _n: None)
     cols = _Columns()
-    id_keys: dict[str, list[int]] = defaultdict(list)
+    keys = _Keys()
+    ident = _Incidence()  # (identifier key, ad)
+    via = _Incidence()  # (reason key, ad) for every accepted link
     band_h = array("Q")
     band_ad = array("i")
+    shingles = _Shingles()
     stock = tpl.StockFilter() if prm.templates else None
 
     it = iter(records)
@@ -204,102 +351,112 @@ def link_records(
 
     global _STOCK
     _STOCK = stock
-    use_tpl = prm.templates
 
-    def consume(
-        chunk: Sequence[tuple[Mapping[str, Any], Mapping[str, Any]]],
-        mapped: _Mapped,
-    ) -> None:
-        feats, names, photos = mapped
+    def consume(chunk: _Chunk, mapped: _Mapped) -> None:
+        keyed, bands, hashes, counts, names, photos = mapped
+        base = len(cols.ids)
+        ignore = prm.ignore_keys
         for k, (ad, a) in enumerate(chunk):
             i = cols.add(ad, a, names[k])
             ph = photos[k]
-            commercial = float(a.get("commerce", 1.0)) >= prm.template_min_commerce
             if ph is not None:
                 cols.photo_errors += ph[1]
                 # like text, stock photos are reused by unrelated ordinary advertisers
-                if ph[0] and commercial:
+                if ph[0] and cols.commerce[i] >= prm.template_min_commerce:
                     cols.photos[i] = ph[0]
             for key in identifier_keys(ad, a):
-                if key not in prm.ignore_keys:
-                    id_keys[key].append(i)
-            if use_tpl and commercial:
-                keys, packed = feats[k]
-                cols.shingles.append(packed)
-                for bk in keys:
-                    band_h.append(_band_hash(bk))
-                    band_ad.append(i)
-            else:
-                cols.shingles.append(b"")
+                if key not in ignore:
+                    ident.add(keys.id(key), i)
+        if keyed.size:
+            owners = keyed.astype(np.int64) + base
+            band_h.frombytes(bands.tobytes())
+            band_ad.frombytes(np.repeat(owners, bands.size // keyed.size).astype(np.intc)
+                              .tobytes())
+            shingles.add(owners, counts, hashes)
         tick("map", len(chunk))
 
-    def chunks() -> Iterator[list[tuple[Mapping[str, Any], Mapping[str, Any]]]]:
-        for start in range(0, len(sample), prm.batch):
-            yield sample[start : start + prm.batch]
+    def chunks() -> Iterator[_Chunk]:
+        while sample:  # hand the buffered sample over chunk by chunk, so it is freed as it goes
+            chunk = sample[: prm.batch]
+            del sample[: prm.batch]
+            yield chunk
         while chunk := list(islice(it, prm.batch)):
             yield chunk
 
     for chunk, mapped in _map_ordered(chunks(), prm):
         consume(chunk, mapped)
-    sample.clear()
 
     n = len(cols.ids)
     uf = UnionFind(n)
-    via: list[set[str]] = [set() for _ in range(n)]
     stats: Counter[str] = Counter()
 
     # ---- text templates: candidates from shared band keys, verified by exact Jaccard
-    template_of: dict[int, str] = {}
+    template_of = array("i", [-1]) * n
+    template_ids: list[str] = []
+    shingles.freeze(n)
     if prm.templates and len(band_h):
         tuf = UnionFind(n)
-        shingle_cache: dict[int, set[int]] = {}
-
-        def sset(i: int) -> set[int]:
-            s = shingle_cache.get(i)
-            if s is None:
-                s = tpl.unpack(cols.shingles[i])
-                if len(shingle_cache) > 200_000:
-                    shingle_cache.clear()
-                shingle_cache[i] = s
-            return s
-
-        for members in _groups(np.frombuffer(band_h, dtype=np.uint64),
-                               np.frombuffer(band_ad, dtype=np.int32)):
-            for x, y in tpl.bucket_pairs(members):
-                if tuf.find(x) == tuf.find(y):
-                    continue
-                stats["template_candidates"] += 1
-                if tpl.verify(sset(x), sset(y)) >= tpl.ACCEPT_JACCARD:
-                    tuf.union(x, y)
-            tick("templates", 1)
-        groups: dict[int, list[int]] = defaultdict(list)
-        for i in range(n):
-            if tuf.size_of(i) > 1:
-                groups[tuf.find(i)].append(i)
-        for members in groups.values():
+        find = tuf.find
+        members_of, starts, ends, _ = _sorted_groups(
+            np.frombuffer(band_h, dtype=np.uint64), np.frombuffer(band_ad, dtype=np.intc))
+        done = 0
+        for s, e in zip(starts.tolist(), ends.tolist(), strict=True):
+            members = members_of[s:e].tolist()
+            done += 1
+            if done % _TICK_EVERY == 0:
+                tick("templates", _TICK_EVERY)
+            heads = [find(m) for m in members]
+            if min(heads) == max(heads):
+                continue  # already one cluster: most buckets of a big template, cheaply skipped
+            if len(members) > tpl.MAX_BUCKET:
+                for x, y in tpl.bucket_pairs(members):
+                    if find(x) != find(y):
+                        stats["template_candidates"] += 1
+                        if tpl.verify(shingles[x], shingles[y]) >= tpl.ACCEPT_JACCARD:
+                            tuf.union(x, y)
+                continue
+            if len(members) >= _VECTOR_BUCKET:
+                verified = _verify_bucket_np(members, heads, shingles, tuf)
+            else:
+                verified = _verify_bucket(members, heads, shingles, tuf)
+            if verified:
+                stats["template_candidates"] += verified
+        tick("templates", done % _TICK_EVERY)
+        del members_of, starts, ends
+        order, starts, ends, _ = _sorted_groups(tuf.roots(), np.arange(n, dtype=np.intc))
+        for s, e in zip(starts.tolist(), ends.tolist(), strict=True):
+            members = order[s:e].tolist()
             tid = "t-" + _short_hash(min(cols.ids[m] for m in members))
+            t = len(template_ids)
+            template_ids.append(tid)
             for m in members:
-                template_of[m] = tid
-                via[m].add(f"template:{tid}")
+                template_of[m] = t
                 uf.union(members[0], m)
-        stats["template_clusters"] = len(groups)
+            via.add_all(keys.id(f"template:{tid}"), members)
+        stats["template_clusters"] = len(template_ids)
+    band_h, band_ad = array("Q"), array("i")  # free them before the summaries
+    shingles.clear()
 
     # ---- reused photos: PDQ within 31 bits (and rotated/mirrored copies), low quality ignored
     if cols.photos:
-        stats["photo_links"] = _link_photos(cols, uf, via, prm)
+        stats["photo_links"] = _link_photos(cols, uf, via, keys, prm)
     stats["photo_errors"] = cols.photo_errors
 
     # ---- identifiers, most specific first; hubs are reported, not used
     hubs: list[dict[str, Any]] = []
+    names = keys.names
+    members_of, starts, ends, kids = _sorted_groups(*ident.arrays())
     # poster accounts are the platform's own identity of a poster, never generic: applied first
     # and never treated as hubs; contacts then go from the most specific to the most generic
     ordered = sorted(
-        ((key, members) for key, members in id_keys.items() if len(set(members)) > 1),
-        key=lambda kv: (not kv[0].startswith("account:"), len(kv[1]), kv[0]),
+        zip(kids.tolist(), starts.tolist(), ends.tolist(), strict=True),
+        key=lambda g: (not names[g[0]].startswith("account:"), g[2] - g[1], names[g[0]]),
     )
-    for key, members in ordered:
-        uniq = sorted(set(members))
-        roots = {uf.find(m) for m in uniq}
+    find = uf.find
+    for kid, s, e in ordered:
+        key = names[kid]
+        uniq = members_of[s:e].tolist()
+        roots = {find(m) for m in uniq}
         reason = None
         if not key.startswith("account:"):
             if len(roots) >= max(prm.hub_min_components, prm.hub_component_share * len(uniq)):
@@ -311,35 +468,149 @@ def link_records(
                          "reason": reason})
             stats["hubs"] += 1
             continue
+        via.add_all(kid, uniq)
         for m in uniq:
-            via[m].add(key)
             uf.union(uniq[0], m)
         stats[f"links_{key.split(':', 1)[0]}"] += len(uniq) - 1
     tick("identifiers", len(ordered))
+    del members_of, starts, ends, kids, ordered
+    ident = _Incidence()
 
     # ---- networks
-    comps: dict[int, list[int]] = defaultdict(list)
-    for i in range(n):
-        comps[uf.find(i)].append(i)
-    net_of: dict[int, str] = {}
+    reasons = _Via(via, keys, n)
+    del via
+    net_of = array("i", [-1]) * n
+    net_ids: list[str] = []
     networks: list[dict[str, Any]] = []
-    for members in comps.values():
-        if len(members) < 2:
-            continue
+    order, starts, ends, _ = _sorted_groups(uf.roots(), np.arange(n, dtype=np.intc))
+    for s, e in zip(starts.tolist(), ends.tolist(), strict=True):
+        members = order[s:e].tolist()
         nid = "n-" + _short_hash(min(cols.ids[m] for m in members))
         for m in members:
-            net_of[m] = nid
-        networks.append(_summary(nid, members, cols, via, template_of))
+            net_of[m] = len(net_ids)
+        net_ids.append(nid)
+        networks.append(_summary(nid, members, cols, reasons, template_of, template_ids))
     networks.sort(key=lambda s: (-s["top_risk"], -s["size"], s["id"]))
-    links = [
-        {"id": cols.ids[i], "network": net_of.get(i), "via": sorted(via[i]) if i in net_of else []}
-        for i in range(n)
-    ]
     stats["ads"] = n
-    stats["linked_ads"] = len(net_of)
+    stats["linked_ads"] = int(ends.sum() - starts.sum())
     stats["networks"] = len(networks)
     photos = [(cols.ids[i], h) for i, hs in sorted(cols.photos.items()) for h in hs]
+    links = _Links(cols.ids, net_of, net_ids, reasons)
     return LinkResult(links, networks, hubs, dict(stats), photos)
+
+
+def _verify_bucket_np(members: list[int], roots: list[int], shingles: _Shingles,
+                      tuf: UnionFind) -> int:
+    """:func:`_verify_bucket` for big buckets, vectorised: the exact Jaccard of every pair at
+    once (shared shingles counted by sorting the members' shingles), then the pairs at
+    ``ACCEPT_JACCARD`` united.  Uniting every accepted pair, or only those not yet joined,
+    gives the same clusters; returns the pairs that were in different clusters.
+
+    Big buckets with several clusters are mostly strangers whom LSH put together by chance;
+    their number grows faster than N (~11 M at 1M synthetic ads), so they cost one numpy pass
+    instead of a Python loop over pairs.
+    """
+    m = len(members)
+    data, off = shingles.arrays()
+    mem = np.asarray(members, dtype=np.int64)
+    starts, sizes = off[mem], off[mem + 1] - off[mem]
+    total = int(sizes.sum())
+    first_of = np.cumsum(sizes) - sizes
+    h = data[np.repeat(starts - first_of, sizes) + np.arange(total)]
+    owner = np.repeat(np.arange(m, dtype=np.int64), sizes)
+    order = np.argsort(h, kind="stable")  # owners stay ascending among equal shingles
+    h, owner = h[order], owner[order]
+    run_head = np.ones(total, dtype=bool)
+    run_head[1:] = h[1:] != h[:-1]
+    heads = np.flatnonzero(run_head)
+    run = np.cumsum(run_head) - 1
+    pos = np.arange(total)
+    later = np.diff(np.append(heads, total))[run] - (pos - heads[run]) - 1
+    n_pairs = int(later.sum())
+    if n_pairs:
+        first = np.repeat(pos, later)
+        second = first + np.arange(n_pairs) - np.repeat(np.cumsum(later) - later, later) + 1
+        inter = np.bincount(owner[first] * m + owner[second], minlength=m * m)
+        both = np.flatnonzero(inter)
+        i, j = np.divmod(both, m)
+        shared = inter[both]
+        jac = shared / (sizes[i] + sizes[j] - shared)
+        ok = jac >= tpl.ACCEPT_JACCARD
+        for a, b in zip(i[ok].tolist(), j[ok].tolist(), strict=True):
+            tuf.union(members[a], members[b])
+    same = sum(c * (c - 1) // 2 for c in Counter(roots).values())
+    return m * (m - 1) // 2 - same
+
+
+def _verify_bucket(members: list[int], roots: list[int], shingles: _Shingles,
+                   tuf: UnionFind) -> int:
+    """Verify every pair of a band bucket (``tpl.bucket_pairs`` order) whose ads are not yet
+    in one cluster, uniting those at ``ACCEPT_JACCARD``; returns the verifications made.
+
+    Inlined for speed (this is where LSH's chance candidates among strangers are rejected, a
+    few per ad): shingle sets are fetched once per bucket and roots refreshed after a union.
+    """
+    sets = [shingles[m] for m in members]
+    accept = tpl.ACCEPT_JACCARD
+    done = 0
+    for i in range(len(members) - 1):
+        a = sets[i]
+        la = len(a)
+        for j in range(i + 1, len(members)):
+            if roots[i] == roots[j]:
+                continue
+            done += 1
+            b = sets[j]
+            inter = len(a & b)
+            if inter / (la + len(b) - inter) >= accept:  # tpl.verify, sets never empty here
+                tuf.union(members[i], members[j])
+                roots = [tuf.find(m) for m in members]
+    return done
+
+
+class _Links(Sequence[dict[str, Any]]):
+    """One ``{"id", "network", "via"}`` row per input ad, in input order, built when read
+    (a list of a million dicts would take ~0.5 GB; the rows are written out once)."""
+
+    def __init__(self, ids: list[str], net_of: array[int], net_ids: list[str], via: _Via):
+        self._ids, self._net_of, self._net_ids, self._via = ids, net_of, net_ids, via
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def _row(self, i: int) -> dict[str, Any]:
+        net = self._net_of[i]
+        if net < 0:
+            return {"id": self._ids[i], "network": None, "via": []}
+        return {"id": self._ids[i], "network": self._net_ids[net], "via": self._via[i]}
+
+    @overload
+    def __getitem__(self, i: int) -> dict[str, Any]: ...
+
+    @overload
+    def __getitem__(self, i: slice) -> list[dict[str, Any]]: ...
+
+    def __getitem__(self, i: int | slice) -> dict[str, Any] | list[dict[str, Any]]:
+        if isinstance(i, slice):
+            return [self._row(j) for j in range(*i.indices(len(self)))]
+        if i < 0:
+            i += len(self)
+        if not 0 <= i < len(self):
+            raise IndexError("link row index out of range")
+        return self._row(i)
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        return map(self._row, range(len(self)))
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Sequence):
+            return NotImplemented
+        return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"<{len(self)} link rows>"
 
 
 def _mixed_use(members: list[int], cols: _Columns, prm: LinkParams) -> bool:
@@ -367,32 +638,46 @@ def _one_per_poster(
 #: the stock-phrase filter the map step applies; set before worker processes fork
 _STOCK: tpl.StockFilter | None = None
 
+_V = TypeVar("_V")
 _Photos = tuple[list[PdqHash], int] | None
-_Mapped = tuple[list[tuple[tuple[str, ...], bytes]], list[tuple[str, ...]], list[_Photos]]
+#: per chunk: templated ads (chunk indices), their band hashes (flat, ``bands`` per ad), their
+#: shingles (concatenated) and shingle counts; names and photo hashes of every ad
+_Mapped = tuple[
+    npt.NDArray[np.int64], npt.NDArray[np.uint64], npt.NDArray[np.uint64],
+    npt.NDArray[np.int64], list[tuple[str, ...]], list[_Photos],
+]
 _Chunk = list[tuple[Mapping[str, Any], Mapping[str, Any]]]
 
 
-def _map_chunk(texts: list[str], images: list[list[str]], templates: bool,
+def _map_chunk(texts: list[str], templated: list[bool], images: list[list[str]],
                image_root: str | None) -> _Mapped:
-    """The per-ad map step that needs content: template features, names, photo hashes."""
-    feats: list[tuple[tuple[str, ...], bytes]] = [((), b"")] * len(texts)
-    if templates:
-        feats = [(f.keys, f.shingles) for f in tpl.features(texts, _STOCK)]
+    """The per-ad map step that needs content: template features (of the ads flagged
+    ``templated``: commercial ones, the only ones that link by text), names, photo hashes."""
+    keyed = np.empty(0, dtype=np.int64)
+    bands = np.empty(0, dtype=np.uint64)
+    hashes = np.empty(0, dtype=np.uint64)
+    counts = np.empty(0, dtype=np.int64)
+    chosen = [i for i, t in enumerate(templated) if t]
+    if chosen:
+        sub, b, hashes, bounds = tpl.feature_arrays([texts[i] for i in chosen], _STOCK)
+        keyed = np.asarray(chosen, dtype=np.int64)[sub]
+        bands = (b ^ _BAND_FOLD[: b.shape[1]]).ravel()
+        counts = np.diff(bounds)
     photos: list[_Photos] = []
     for paths in images:
         if not paths:
             photos.append(None)
             continue
-        hashes = []
+        found = []
         failed = 0
         for path in paths:
             h = hash_image(Path(image_root, path) if image_root else Path(path))
             if h is None:
                 failed += 1
             elif h.usable:
-                hashes.append(h)
-        photos.append((hashes, failed))
-    return feats, [tuple(names_in(t)) if t else () for t in texts], photos
+                found.append(h)
+        photos.append((found, failed))
+    return keyed, bands, hashes, counts, [tuple(names_in(t)) if t else () for t in texts], photos
 
 
 def _images(ad: Mapping[str, Any]) -> list[str]:
@@ -405,14 +690,17 @@ def _images(ad: Mapping[str, Any]) -> list[str]:
 def _map_ordered(chunks: Iterator[_Chunk], prm: LinkParams) -> Iterator[tuple[_Chunk, _Mapped]]:
     """Run :func:`_map_chunk` over chunks, in order, on ``prm.workers`` forked processes."""
 
-    def args(chunk: _Chunk) -> tuple[list[str], list[list[str]], bool, str | None]:
+    def args(chunk: _Chunk) -> tuple[list[str], list[bool], list[list[str]], str | None]:
         images = [_images(ad) if prm.photos else [] for ad, _ in chunk]
-        return [_ad_text(ad) for ad, _ in chunk], images, prm.templates, prm.image_root
+        templated = [prm.templates and float(a.get("commerce", 1.0)) >= prm.template_min_commerce
+                     for _, a in chunk]
+        return [_ad_text(ad) for ad, _ in chunk], templated, images, prm.image_root
 
     yield from ordered_map(_map_chunk, ((c, args(c)) for c in chunks), prm.workers, prefetch=3)
 
 
-def _link_photos(cols: _Columns, uf: UnionFind, via: list[set[str]], prm: LinkParams) -> int:
+def _link_photos(cols: _Columns, uf: UnionFind, via: _Incidence, keys: _Keys,
+                 prm: LinkParams) -> int:
     """Union ads whose photos are within PDQ's match threshold; returns links made."""
     index: PdqIndex[int] = PdqIndex()
     owners: list[int] = []
@@ -426,20 +714,21 @@ def _link_photos(cols: _Columns, uf: UnionFind, via: list[set[str]], prm: LinkPa
                     owners.append(i)
     links = 0
 
-    def join(a: int, b: int, key: str) -> None:
+    def join(a: int, b: int) -> None:
         nonlocal links
         if a == b:
             return
-        via[a].add(key)
-        via[b].add(key)
+        kid = keys.id(f"photo:{cols.photos[min(a, b)][0].hex[:16]}")
+        via.add(kid, a)
+        via.add(kid, b)
         links += uf.union(a, b)
 
     for a, b, _dist in index.pairs(MATCH_THRESHOLD):
-        join(a, b, f"photo:{cols.photos[min(a, b)][0].hex[:16]}")
+        join(a, b)
     if signals:
         for owner, matches in zip(owners, index.query_many(signals), strict=True):
             for other, _dist in matches:
-                join(owner, other, f"photo:{cols.photos[min(owner, other)][0].hex[:16]}")
+                join(owner, other)
     return links
 
 
@@ -447,28 +736,32 @@ def _short_hash(s: str) -> str:
     return hashlib.blake2b(s.encode(), digest_size=6).hexdigest()
 
 
-def _groups(keys: np.ndarray[Any, Any], ads: np.ndarray[Any, Any]) -> Iterator[list[int]]:
-    """Members (ad indices, ascending) of every key held by two or more ads."""
-    order = np.lexsort((ads, keys))
+def _sorted_groups(
+    keys: npt.NDArray[Any], ads: npt.NDArray[np.intc]
+) -> tuple[npt.NDArray[np.intc], npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[Any]]:
+    """Group ``ads`` by ``keys``: ``(members, starts, ends, key)`` of every key held by two or
+    more ads, ``members[starts[g]:ends[g]]`` being group ``g``'s ads, in the order given (the
+    sort is stable; ads are appended in ascending order, so they come out ascending)."""
+    order = np.argsort(keys, kind="stable")
     k = keys[order]
-    a = ads[order]
+    members = ads[order]
     if k.size == 0:
-        return
+        empty = np.empty(0, dtype=np.int64)
+        return members, empty, empty, k
     cuts = np.flatnonzero(k[1:] != k[:-1]) + 1
     starts = np.concatenate(([0], cuts))
     ends = np.concatenate((cuts, [k.size]))
-    for s, e in zip(starts.tolist(), ends.tolist(), strict=True):
-        if e - s > 1:
-            members = a[s:e].tolist()
-            yield list(dict.fromkeys(members))
+    big = ends - starts > 1
+    return members, starts[big], ends[big], k[starts[big]]
 
 
 def _summary(
     nid: str,
     members: list[int],
     cols: _Columns,
-    via: list[set[str]],
-    template_of: dict[int, str],
+    via: _Via,
+    template_of: array[int],
+    template_ids: list[str],
 ) -> dict[str, Any]:
     members = sorted(members, key=lambda m: (cols.posted[m], cols.ids[m]))
     idents: dict[str, Counter[str]] = defaultdict(Counter)
@@ -478,7 +771,7 @@ def _summary(
             idents[kind][value] += 1
     cities: dict[tuple[str, str, str], dict[str, Any]] = {}
     for m in members:
-        place = cols.place[m]
+        place = cols.place_of(m)
         if place is None:
             continue
         entry = cities.get(place)
@@ -496,7 +789,7 @@ def _summary(
     names: Counter[str] = Counter(n for m in members for n in cols.names[m])
     top = max(members, key=lambda m: (cols.risk[m], cols.ids[m]))
     levels = Counter(cols.level[m] for m in members)
-    templates = Counter(template_of[m] for m in members if m in template_of)
+    templates = Counter(template_ids[template_of[m]] for m in members if template_of[m] >= 0)
     return {
         "id": nid,
         "size": len(members),
@@ -546,7 +839,7 @@ def _area_mismatch(members: list[int], cols: _Columns) -> list[dict[str, Any]]:
     signal: 'Number on the wall', ASC 2024)."""
     seen: dict[tuple[str, str], dict[str, Any]] = {}
     for m in members:
-        place = cols.place[m]
+        place = cols.place_of(m)
         if place is None or place[2] not in ("US", ""):
             continue
         for p in cols.phones[m]:

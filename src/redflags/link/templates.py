@@ -77,6 +77,7 @@ __all__ = [
     "band_keys",
     "bucket_pairs",
     "containment",
+    "feature_arrays",
     "features",
     "keys_text",
     "mask",
@@ -1258,23 +1259,26 @@ class Features:
         return unpack(self.shingles)
 
 
-def features(
+def feature_arrays(
     texts: Iterable[str | Normalized],
     stock: StockFilter | None = None,
     params: LSHParams = DEFAULT_PARAMS,
     k: int = SHINGLE_K,
     min_shingles: int = MIN_SHINGLES,
-) -> list[Features]:
-    """Band keys and packed shingles for many ads, vectorised (the linker's fast path).
+) -> tuple[
+    npt.NDArray[np.int64], npt.NDArray[np.uint64], npt.NDArray[np.uint64], npt.NDArray[np.int64]
+]:
+    """:func:`features` as arrays, for the linker's map step (no per-ad Python objects).
 
-    Per text this equals ``band_keys(Signature.of(stock.apply(mask(t))))`` (without a filter:
-    ``shingles(mask(t))``, keyed from ``min_shingles`` shingles on); with a ``stock`` filter its
-    stock shingles are dropped and its ``min_shingles`` and ``min_novel`` apply.  Feed batches
-    of ~1,000 texts (a Dask partition is fine; the work arrays take ~16 MB per 1,000 ads).
+    Returns ``(keyed, bands, shingles, bounds)``: ``keyed`` are the indices of the texts that
+    get band keys; ``bands[j]`` their ``params.bands`` band hashes (the numbers in the
+    ``"tpl:<band>:<hex>"`` keys); their sorted stock-filtered shingles are
+    ``shingles[bounds[j]:bounds[j + 1]]``.  Texts without keys have no shingles either.
 
-    >>> f = features(["Sweet and fun, new in Miami, ask for Amber, call 305-555-0123 now", "hi"])
-    >>> len(f[0].keys) == DEFAULT_PARAMS.bands, f[1].keys
-    (True, ())
+    >>> keyed, bands, sh, bounds = feature_arrays(["hi", "Sweet and fun, new in Miami, ask for "
+    ...                                            "Amber, call 305-555-0123 now"])
+    >>> keyed.tolist(), bands.shape == (1, DEFAULT_PARAMS.bands), int(bounds[-1]) == sh.size
+    ([1], True, True)
     """
     _check_k(k)
     stock_arr = pair_arr = None
@@ -1288,21 +1292,37 @@ def features(
     keyed = counts >= max(min_shingles, 1)
     if novel is not None and stock is not None:
         keyed &= novel >= stock.min_novel
-    n = bounds.size - 1
     sel_bounds = np.concatenate(([0], np.cumsum(counts[keyed]))).astype(np.int64)
-    sel = np.repeat(keyed, counts)
-    sigs = _minhash(hashes[sel], sel_bounds, params)
-    bands = _band_hashes(sigs, params).tolist()
-    raw = hashes.astype("<u8", copy=False)
-    out: list[Features] = []
-    j = 0
+    sel_hashes = hashes[np.repeat(keyed, counts)]
+    sigs = _minhash(sel_hashes, sel_bounds, params)
+    return np.flatnonzero(keyed), _band_hashes(sigs, params), sel_hashes, sel_bounds
+
+
+def features(
+    texts: Iterable[str | Normalized],
+    stock: StockFilter | None = None,
+    params: LSHParams = DEFAULT_PARAMS,
+    k: int = SHINGLE_K,
+    min_shingles: int = MIN_SHINGLES,
+) -> list[Features]:
+    """Band keys and packed shingles for many ads, vectorised (:func:`feature_arrays` per ad).
+
+    Per text this equals ``band_keys(Signature.of(stock.apply(mask(t))))`` (without a filter:
+    ``shingles(mask(t))``, keyed from ``min_shingles`` shingles on); with a ``stock`` filter its
+    stock shingles are dropped and its ``min_shingles`` and ``min_novel`` apply.  Feed batches
+    of ~1,000 texts (a Dask partition is fine; the work arrays take ~16 MB per 1,000 ads).
+
+    >>> f = features(["Sweet and fun, new in Miami, ask for Amber, call 305-555-0123 now", "hi"])
+    >>> len(f[0].keys) == DEFAULT_PARAMS.bands, f[1].keys
+    (True, ())
+    """
+    texts = list(texts)
+    keyed, bands, hashes, bounds = feature_arrays(texts, stock, params, k, min_shingles)
     empty = Features((), b"")
-    for i in range(n):
-        if keyed[i]:
-            out.append(Features(_keys_of(bands[j]), raw[bounds[i] : bounds[i + 1]].tobytes()))
-            j += 1
-        else:
-            out.append(empty)
+    out = [empty] * len(texts)
+    raw = hashes.astype("<u8", copy=False)
+    for j, (i, row) in enumerate(zip(keyed.tolist(), bands.tolist(), strict=True)):
+        out[i] = Features(_keys_of(row), raw[bounds[j] : bounds[j + 1]].tobytes())
     return out
 
 

@@ -11,6 +11,9 @@ from __future__ import annotations
 
 from array import array
 
+import numpy as np
+import numpy.typing as npt
+
 __all__ = ["UnionFind"]
 
 
@@ -49,6 +52,21 @@ class UnionFind:
 
     def size_of(self, i: int) -> int:
         return self.size[self.find(i)]
+
+    def roots(self) -> npt.NDArray[np.intc]:
+        """Every element's root at once (pointer jumping in numpy, no per-element calls).
+
+        >>> uf = UnionFind(3)
+        >>> _ = uf.union(2, 0)
+        >>> uf.roots().tolist() == [uf.find(0), 1, uf.find(2)]
+        True
+        """
+        p = np.frombuffer(self.parent, dtype=np.intc).copy()
+        while True:
+            q = p[p]
+            if np.array_equal(q, p):
+                return p
+            p = q
 
     def __len__(self) -> int:
         return len(self.parent)
