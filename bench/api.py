@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -28,10 +27,12 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-import httpx2
 import orjson
 
-from redflags.store.testing import ENV_TEST_POSTGRES, temporary_database
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _serve import cli, serving  # noqa: E402 - a sibling script
+
+from redflags.store.testing import ENV_TEST_POSTGRES, temporary_database  # noqa: E402
 
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
@@ -51,16 +52,6 @@ class Run:
             return float("nan")
         xs = sorted(self.latencies)
         return xs[min(len(xs) - 1, int(q * len(xs)))] * 1000
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _cli(*args: str) -> list[str]:
-    return [sys.executable, "-m", "redflags.cli", *args]
 
 
 def _corpus(n: int) -> list[dict[str, object]]:
@@ -154,45 +145,6 @@ async def _load(
     return Run("", rate, n, len(latencies), errors, elapsed, latencies)
 
 
-def _serve(url: str, port: int, workers: int) -> subprocess.Popen[bytes]:
-    proc = subprocess.Popen(
-        _cli(
-            "serve",
-            "--db",
-            url,
-            "--port",
-            str(port),
-            "--no-access-log",
-            "--log-level",
-            "warning",
-            "--rate-limit",
-            "100000",
-            "--burst",
-            "100000",
-            "--workers",
-            str(workers),
-        ),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise SystemExit(
-                f"redflags serve exited: {proc.stderr.read().decode()[-2000:]}"
-                if proc.stderr
-                else "redflags serve exited"
-            )
-        try:
-            if httpx2.get(f"http://127.0.0.1:{port}/health", timeout=1).status_code == 200:
-                return proc
-        except httpx2.HTTPError:
-            pass
-        time.sleep(0.2)
-    proc.kill()
-    raise SystemExit("redflags serve did not come up")
-
-
 def bench_backend(
     backend: str,
     pg_url: str | None,
@@ -204,20 +156,17 @@ def bench_backend(
 ) -> list[Run]:
     runs: list[Run] = []
     with temporary_database(pg_url if backend == "postgres" else None) as url:
-        subprocess.run(_cli("db", "upgrade", "--db", url), check=True, capture_output=True)
+        subprocess.run(cli("db", "upgrade", "--db", url), check=True, capture_output=True)
         token = (
             subprocess.run(
-                _cli("users", "add", "bench-platform", "--role", "platform", "--db", url),
+                cli("users", "add", "bench-platform", "--role", "platform", "--db", url),
                 check=True,
                 capture_output=True,
             )
             .stdout.decode()
             .strip()
         )
-        port = _free_port()
-        proc = _serve(url, port, workers)
-        base = f"http://127.0.0.1:{port}"
-        try:
+        with serving(url, workers=workers) as base:
             if warmup > 0:
                 asyncio.run(_load(base, token, ads, 20, warmup, f"warm-{backend}"))
             for rate in rates:
@@ -225,12 +174,6 @@ def bench_backend(
                 run.backend = backend
                 runs.append(run)
                 print(_row(run), flush=True)
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
     return runs
 
 

@@ -26,9 +26,7 @@ import argparse
 import contextlib
 import inspect
 import re
-import socket
 import sqlite3
-import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -42,6 +40,7 @@ import sqlalchemy as sa
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import bigstore  # noqa: E402 - a sibling script
+from _serve import serving  # noqa: E402 - a sibling script
 
 from redflags.errors import ConflictError  # noqa: E402
 from redflags.review import QueueFilter  # noqa: E402
@@ -313,54 +312,6 @@ def _bench_user(store: Store, name: str, role: str) -> Actor:
 # -- HTTP ---------------------------------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@contextlib.contextmanager
-def _server(db: Path) -> Iterator[str]:
-    port = _free_port()
-    cmd = [
-        sys.executable,
-        "-m",
-        "redflags.cli",
-        "serve",
-        "--db",
-        f"sqlite:///{db}",
-        "--port",
-        str(port),
-        "--no-access-log",
-        "--log-level",
-        "warning",
-        "--rate-limit",
-        "100000",
-        "--burst",
-        "100000",
-    ]
-    log = open(f"{db}.serve.log", "ab")  # noqa: SIM115 - closed below
-    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=log, stderr=log)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 300
-        while True:
-            with contextlib.suppress(httpx2.HTTPError):
-                if httpx2.get(f"{base}/health", timeout=2).status_code == 200:
-                    break
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise SystemExit(f"the server did not start (exit {proc.returncode})")
-            time.sleep(0.2)
-        yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
-
-
 def _sign_in(client: httpx2.Client, user: str) -> str | None:
     """Sign in through the real form; None when it worked, else why not."""
     page = client.get("/login")
@@ -428,7 +379,10 @@ def http(db: Path, sm: dict[str, Any], n: int) -> None:
         ("/v1/networks/{id}", [f"/v1{x}" for x in nets]),
     ]
     with contextlib.ExitStack() as stack:
-        base = stack.enter_context(_server(db))
+        log = Path(f"{db}.serve.log")
+        base = stack.enter_context(
+            serving(f"sqlite:///{db}", log=log, start_timeout=300, stop_timeout=20)
+        )
         users = {
             u: stack.enter_context(httpx2.Client(base_url=base, timeout=60))
             for u in (USER, ANALYST)

@@ -31,6 +31,9 @@ from rich.progress import (
 )
 from rich.table import Table
 
+from redflags.cliutil import DbOption, opened
+from redflags.cliutil import open_store as _open_store
+from redflags.cliutil import operator as _operator
 from redflags.engines.local import Outcome, screen_records
 from redflags.errors import EXIT_BAD_RECORDS, RedflagsError
 from redflags.evidence.case_cli import case_app
@@ -489,13 +492,6 @@ def _explain_demo(
 
 # -- store, service and access (issue 4) ------------------------------------------------------
 
-DbOption = Annotated[
-    str | None,
-    typer.Option(
-        "--db", help="database URL or SQLite path (default: $REDFLAGS_DB or ./redflags.db)"
-    ),
-]
-
 db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
 users_app = typer.Typer(help="People and systems that may call the API.", no_args_is_help=True)
 keys_app = typer.Typer(help="API keys (shown once when made; stored hashed).", no_args_is_help=True)
@@ -506,28 +502,6 @@ app.add_typer(evidence_app, name="evidence")
 app.add_typer(case_app, name="case")
 app.add_typer(legal_app, name="legal")
 app.add_typer(retention_app, name="retention")
-
-
-def _operator() -> Any:
-    import getpass
-
-    from redflags.store import Actor
-
-    try:
-        who = getpass.getuser()
-    except (KeyError, OSError):
-        who = "unknown"
-    return Actor(None, f"cli:{who}"[:128], "operator")
-
-
-def _open_store(db: str | None) -> Any:
-    from redflags.store import Store
-
-    try:
-        return Store.open(db)
-    except RedflagsError as exc:
-        err.print(f"[red]error:[/red] {exc}")
-        raise typer.Exit(exc.exit_code) from None
 
 
 @db_app.command("upgrade")
@@ -555,21 +529,12 @@ def users_add(
 ) -> None:
     """Create a user and print its API key once (only a salted hash is stored)."""
     secret = _ask_password() if password else None
-    store = _open_store(db)
-    try:
-        user, token = store.add_user(name, role, actor=_operator())
+    with opened(db, evidence=False) as ctx:
+        user, token = ctx.store.add_user(name, role, actor=_operator())
         if secret is not None:
             from redflags.store.sessions import set_password
 
-            set_password(store, name, secret, actor=_operator())
-    except ValueError as exc:
-        err.print(f"[red]error:[/red] {exc}")
-        raise typer.Exit(3) from None
-    except RedflagsError as exc:
-        err.print(f"[red]error:[/red] {exc}")
-        raise typer.Exit(exc.exit_code) from None
-    finally:
-        store.close()
+            set_password(ctx.store, name, secret, actor=_operator())
     err.print(
         f"user {user['name']} ({user['role']}), key {user['key_id']}; "
         "the key is shown once — keep it secret:"
@@ -600,17 +565,8 @@ def users_passwd(
     from redflags.store.sessions import set_password
 
     secret = _ask_password()
-    store = _open_store(db)
-    try:
-        set_password(store, name, secret, actor=_operator())
-    except ValueError as exc:
-        err.print(f"[red]error:[/red] {exc}")
-        raise typer.Exit(3) from None
-    except RedflagsError as exc:
-        err.print(f"[red]error:[/red] {exc}")
-        raise typer.Exit(exc.exit_code) from None
-    finally:
-        store.close()
+    with opened(db, evidence=False) as ctx:
+        set_password(ctx.store, name, secret, actor=_operator())
     err.print(f"password set for {name}; their open sessions were ended")
 
 

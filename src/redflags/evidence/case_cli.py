@@ -9,17 +9,17 @@ code of the error (see :mod:`redflags.errors`).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 
 import orjson
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from redflags.errors import RedflagsError
+from redflags.cliutil import DbOption, opened, operator
 
 __all__ = ["case_app", "demo_case"]
 
@@ -28,14 +28,7 @@ case_app = typer.Typer(
     no_args_is_help=True,
 )
 err = Console(stderr=True)
-T = TypeVar("T")
 
-DbOption = Annotated[
-    str | None,
-    typer.Option(
-        "--db", help="database URL or SQLite path (default: $REDFLAGS_DB or ./redflags.db)"
-    ),
-]
 EvidenceOption = Annotated[
     Path | None,
     typer.Option(
@@ -51,37 +44,9 @@ ImageRoot = Annotated[
 
 @contextmanager
 def _opened(db: str | None, evidence: Path | None, *, need_evidence: bool = True) -> Iterator[Any]:
-    from redflags.cli import _open_store
-    from redflags.evidence.service import open_evidence
-
-    store = _open_store(db)
-    ev = None
-    try:
-        if need_evidence:
-            ev = _run(lambda: open_evidence(store, evidence)[0])
-        yield store, ev
-    finally:
-        if ev is not None:
-            ev.close()
-        store.close()
-
-
-def _run(fn: Callable[[], T]) -> T:
-    """Run ``fn``, turning the project's errors into a message and their exit code."""
-    try:
-        return fn()
-    except ValueError as exc:
-        err.print(f"[red]error:[/red] {exc}")
-        raise typer.Exit(3) from None
-    except RedflagsError as exc:
-        err.print(f"[red]error:[/red] {exc}")
-        raise typer.Exit(exc.exit_code) from None
-
-
-def _actor() -> Any:
-    from redflags.cli import _operator
-
-    return _operator()
+    """``(store, evidence store or None)``; errors in the block exit with their code."""
+    with opened(db, evidence, evidence=need_evidence) as ctx:
+        yield ctx.store, ctx.evidence
 
 
 def _show(case: dict[str, Any]) -> None:
@@ -119,16 +84,14 @@ def open_cmd(
 
     ids = [i for part in ads or [] for i in part.split(",") if i.strip()]
     with _opened(db, evidence) as (store, ev):
-        case = _run(
-            lambda: open_case(
-                store,
-                ev,
-                title=title,
-                ad_ids=ids,
-                network_id=network,
-                actor=_actor(),
-                image_root=image_root,
-            )
+        case = open_case(
+            store,
+            ev,
+            title=title,
+            ad_ids=ids,
+            network_id=network,
+            actor=operator(),
+            image_root=image_root,
         )
     err.print(f"opened {case['id']} with {len(case['ads'])} ads ({case['images']} images)")
     typer.echo(case["id"])
@@ -147,7 +110,7 @@ def add_cmd(
 
     ids = [i for part in ads for i in part.split(",") if i.strip()]
     with _opened(db, evidence) as (store, ev):
-        res = _run(lambda: add_ads(store, ev, case_id, ids, actor=_actor(), image_root=image_root))
+        res = add_ads(store, ev, case_id, ids, actor=operator(), image_root=image_root)
     err.print(
         f"{case_id}: {len(res.added)} added, {len(res.updated)} moved to a newer version, "
         f"{len(res.unchanged)} already in the case; {res.captured} objects captured"
@@ -165,7 +128,7 @@ def note_cmd(
     from redflags.evidence.cases import add_note
 
     with _opened(db, None, need_evidence=False) as (store, _):
-        note = _run(lambda: add_note(store, case_id, text, actor=_actor()))
+        note = add_note(store, case_id, text, actor=operator())
     err.print(f"note {note['id']} added to {case_id}")
 
 
@@ -179,7 +142,7 @@ def close_cmd(
     from redflags.evidence.cases import close_case
 
     with _opened(db, None, need_evidence=False) as (store, _):
-        _run(lambda: close_case(store, case_id, actor=_actor(), reason=reason))
+        close_case(store, case_id, actor=operator(), reason=reason)
     err.print(f"{case_id} closed")
 
 
@@ -192,7 +155,7 @@ def list_cmd(
     from redflags.evidence.cases import list_cases
 
     with _opened(db, None, need_evidence=False) as (store, _):
-        rows, total = _run(lambda: list_cases(store, actor=_actor(), limit=limit))
+        rows, total = list_cases(store, actor=operator(), limit=limit)
     t = Table(title=f"cases ({total})", header_style="bold")
     for col in ("id", "title", "status", "ads", "opened", "by"):
         t.add_column(col)
@@ -211,7 +174,7 @@ def show_cmd(
     from redflags.evidence.cases import get_case
 
     with _opened(db, None, need_evidence=False) as (store, _):
-        case = _run(lambda: get_case(store, case_id, actor=_actor()))
+        case = get_case(store, case_id, actor=operator())
     if as_json:
         typer.echo(orjson.dumps(case, option=orjson.OPT_INDENT_2).decode())
     else:
@@ -230,7 +193,7 @@ def export_cmd(
     from redflags.evidence.package import export_case
 
     with _opened(db, evidence) as (store, ev):
-        res = _run(lambda: export_case(store, ev, case_id, output, actor=_actor()))
+        res = export_case(store, ev, case_id, output, actor=operator())
     err.print(
         f"{case_id}: {res.files} files, {res.size:,} bytes, manifest SHA-256 "
         f"{res.manifest_sha256}; evidence log head at export: seq {res.head[0]}"
@@ -267,7 +230,7 @@ def demo_case(out_dir: Path) -> Path | None:
     db.unlink(missing_ok=True)
     store = Store.open(f"sqlite:///{db}")
     try:
-        actor = _actor()
+        actor = operator()
         lines = ads_path.read_text(encoding="utf-8").splitlines()
         store.ingest(
             [prepare(x) for x in lines if x.strip()], LocalScreener(), actor=actor, source="cli"

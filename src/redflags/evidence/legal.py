@@ -47,10 +47,10 @@ from __future__ import annotations
 import re
 import time
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from typing import Any, Literal, Protocol, get_args
+from typing import TYPE_CHECKING, Any, Literal, get_args
 
 import orjson
 import sqlalchemy as sa
@@ -70,6 +70,9 @@ from redflags.store.schema import (
     network_members,
 )
 
+if TYPE_CHECKING:
+    from redflags.evidence.log import EvidenceStore
+
 __all__ = [
     "CLOSED_STATUSES",
     "DEFAULT_BASIS",
@@ -78,7 +81,6 @@ __all__ = [
     "PRESERVATION_RENEWALS",
     "REPORT_ACT_YEARS",
     "Disclosure",
-    "EvidenceLog",
     "Holds",
     "Kind",
     "LegalItem",
@@ -127,24 +129,6 @@ _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 
 class RenewalRefused(ConflictError):
     """The item cannot be renewed (second 2703(f) renewal, expired or closed, not renewable)."""
-
-
-class EvidenceLog(Protocol):
-    """What the register needs of :class:`redflags.evidence.log.EvidenceStore`."""
-
-    def log_event(
-        self,
-        event: str,
-        *,
-        actor: str,
-        reason: str,
-        objects: Sequence[str] = (),
-        detail: Mapping[str, Any] | None = None,
-    ) -> Any: ...
-
-    def entries(self, objects: Iterable[str] | None = None) -> Iterator[Any]: ...
-
-    def head(self) -> tuple[int, str]: ...
 
 
 # -- pure deadline functions --------------------------------------------------------------------
@@ -533,7 +517,7 @@ class LegalRegister:
         self,
         store: Store,
         *,
-        evidence: EvidenceLog | None = None,
+        evidence: EvidenceStore | None = None,
     ) -> None:
         self.store = store
         self.evidence = evidence

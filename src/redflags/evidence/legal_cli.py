@@ -10,11 +10,7 @@ or evidence store cannot be opened.  Nothing printed here contains ad text or co
 
 from __future__ import annotations
 
-import getpass
-import os
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
+from contextlib import AbstractContextManager
 from datetime import date
 from pathlib import Path
 from typing import Annotated
@@ -24,17 +20,15 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from redflags.errors import ConflictError, NotFoundError, RedflagsError
+from redflags.cliutil import DbOption, Opened, fail, opened, operator
+from redflags.errors import RedflagsError
 from redflags.evidence.legal import (
     CLOSED_STATUSES,
     KINDS,
     LegalItem,
-    LegalRegister,
     LegalScope,
     today_utc,
 )
-from redflags.evidence.log import EvidenceStore
-from redflags.store import Actor, Store
 
 __all__ = ["legal_app", "retention_app"]
 
@@ -48,12 +42,6 @@ retention_app = typer.Typer(
 err = Console(stderr=True)
 out = Console()
 
-DbOption = Annotated[
-    str | None,
-    typer.Option(
-        "--db", help="database URL or SQLite path (default: $REDFLAGS_DB or ./redflags.db)"
-    ),
-]
 EvidenceOption = Annotated[
     Path | None,
     typer.Option(
@@ -65,50 +53,10 @@ EvidenceOption = Annotated[
 JsonOption = Annotated[bool, typer.Option("--json", help="print JSON lines on stdout")]
 
 
-def _operator() -> Actor:
-    try:
-        who = getpass.getuser()
-    except (KeyError, OSError):
-        who = "unknown"
-    return Actor(None, f"cli:{who}"[:128], "operator")
-
-
-@dataclass
-class _Ctx:
-    store: Store
-    register: LegalRegister
-    evidence: EvidenceStore | None
-
-
-@contextmanager
-def _session(db: str | None, evidence_dir: Path | None) -> Iterator[_Ctx]:
-    """Open the store (and the evidence store when present); map errors to exit codes."""
-    ev: EvidenceStore | None = None
-    try:
-        store = Store.open(db)
-    except RedflagsError as exc:
-        err.print(f"[red]error:[/red] {exc}", highlight=False)
-        raise typer.Exit(exc.exit_code) from None
-    try:
-        register = LegalRegister(store)
-        root = evidence_dir or Path(os.environ.get("REDFLAGS_EVIDENCE_DIR") or "redflags-evidence")
-        if evidence_dir is not None or (root / "log.jsonl").is_file():
-            ev = EvidenceStore.open(root, hold_check=register.hold_check)
-            register.evidence = ev
-        yield _Ctx(store, register, ev)
-    except (ConflictError, NotFoundError) as exc:  # refused or unknown id: not a database fault
-        err.print(f"[red]error:[/red] {exc}", highlight=False)
-        raise typer.Exit(1) from None
-    except RedflagsError as exc:
-        err.print(f"[red]error:[/red] {exc}", highlight=False)
-        raise typer.Exit(exc.exit_code) from None
-    except ValueError as exc:
-        err.print(f"[red]error:[/red] {exc}", highlight=False)
-        raise typer.Exit(3) from None
-    finally:
-        if ev is not None:
-            ev.close()
-        store.close()
+def _session(db: str | None, evidence_dir: Path | None) -> AbstractContextManager[Opened]:
+    """The store and its register, with the evidence store when given or present; a refusal or
+    an unknown id exits 1, other errors as :func:`redflags.cliutil.errors_to_exit` says."""
+    return opened(db, evidence_dir, evidence=None, refused=1)
 
 
 def _date(value: str | None, what: str) -> date | None:
@@ -215,7 +163,7 @@ def legal_add(
             agency=agency,
             received_on=day,
             scope=scope,
-            actor=_operator(),
+            actor=operator(),
             agency_case=agency_case,
             legal_basis=basis,
             expires_on=_date(expires, "--expires"),
@@ -283,7 +231,7 @@ def legal_renew(
 ) -> None:
     """Record a renewed 2703(f) request: 90 more days, once."""
     with _session(db, evidence_dir) as ctx:
-        item = ctx.register.renew(item_id, actor=_operator(), notes=notes)
+        item = ctx.register.renew(item_id, actor=operator(), notes=notes)
     err.print(f"renewed: {item.label()}")
 
 
@@ -297,7 +245,7 @@ def legal_close(
 ) -> None:
     """Close an item (fulfilled or withdrawn); its holds end and the end is logged."""
     with _session(db, evidence_dir) as ctx:
-        item = ctx.register.close(item_id, status, actor=_operator(), reason=reason)
+        item = ctx.register.close(item_id, status, actor=operator(), reason=reason)
     err.print(f"closed {item.kind} #{item.id} as {item.status}; its holds have ended")
 
 
@@ -329,7 +277,7 @@ def legal_disclose(
             package_sha256=package,
             item_id=item_id,
             notes=notes,
-            actor=_operator(),
+            actor=operator(),
         )
         logged = ctx.evidence is not None
     err.print(
@@ -394,8 +342,7 @@ def retention_run(
             ads_days=ads_days, not_risk_days=not_risk_days, evidence_days=evidence_days
         )
     except RedflagsError as exc:
-        err.print(f"[red]error:[/red] {exc}", highlight=False)
-        raise typer.Exit(exc.exit_code) from None
+        fail(exc, exc.exit_code)
     if policy.empty():
         err.print("[red]error:[/red] no retention rule: give --policy or --ads-days, ...")
         raise typer.Exit(3)
@@ -404,7 +351,7 @@ def retention_run(
             ctx.store,
             policy,
             ctx.register,
-            actor=_operator(),
+            actor=operator(),
             evidence=ctx.evidence,
             dry_run=dry_run,
         )

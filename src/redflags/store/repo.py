@@ -1094,22 +1094,9 @@ class Store:
         if language is not None and language not in LANGUAGE_NAMES:
             known = ", ".join(LANGUAGE_NAMES)
             raise ValueError(f"language must be one of {known}, not {language!r}")
-        flt = flt or QueueFilter()
         now = now or utcnow()
         ri = review_items
-        where: list[Any] = [ri.c.status == "open"]
-        if flt.level:
-            where.append(ri.c.level == flt.level)
-        if flt.category:
-            where.append(ri.c.categories.contains(f",{flt.category},", autoescape=True))
-        if flt.site:
-            where.append(ri.c.site == flt.site)
-        if flt.city:
-            where.append(sa.func.lower(ri.c.city) == flt.city.lower())
-        if language:
-            where.append(ri.c.language == language)
-        if flt.unclaimed:
-            where.append(sa.or_(ri.c.claimed_by.is_(None), ri.c.claim_expires_at <= now))
+        where = queue_where(flt or QueueFilter(), language, now)
         with self._read() as conn:
             query = sa.select(ri, users.c.name.label("claimer")).select_from(
                 ri.outerjoin(users, users.c.id == ri.c.claimed_by)
@@ -1401,6 +1388,28 @@ class Store:
         summary["members"] = [{"ad_id": m.ad_id, "via": orjson.loads(m.via)} for m in mem]
         summary["computed_at"] = iso(row["computed_at"])
         return dict(summary)
+
+
+def queue_where(
+    flt: QueueFilter, language: str | None = None, now: datetime | None = None
+) -> list[sa.ColumnElement[bool]]:
+    """The conditions of the open review queue under ``flt`` and ``language``; ``unclaimed``
+    keeps the items without a claim live at ``now`` (default: the current time)."""
+    ri = review_items
+    where: list[sa.ColumnElement[bool]] = [ri.c.status == "open"]
+    if flt.level:
+        where.append(ri.c.level == flt.level)
+    if flt.category:
+        where.append(ri.c.categories.contains(f",{flt.category},", autoescape=True))
+    if flt.site:
+        where.append(ri.c.site == flt.site)
+    if flt.city:
+        where.append(sa.func.lower(ri.c.city) == flt.city.lower())
+    if language:
+        where.append(ri.c.language == language)
+    if flt.unclaimed:
+        where.append(sa.or_(ri.c.claimed_by.is_(None), ri.c.claim_expires_at <= (now or utcnow())))
+    return where
 
 
 def _page(

@@ -11,6 +11,7 @@ Counts and filter lists run on the indexed review columns; every function is one
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from typing import Any
 
@@ -18,7 +19,7 @@ import orjson
 import sqlalchemy as sa
 
 from redflags.review import LEVELS, QueueFilter
-from redflags.store.repo import Store
+from redflags.store.repo import Store, queue_where
 from redflags.store.schema import ad_versions, ads, entities, review_items
 
 __all__ = [
@@ -36,29 +37,17 @@ LINK_KINDS = ("phone", "email", "handle", "wallet", "account")
 MAX_CHOICES = 300
 
 
-def _where(flt: QueueFilter, language: str | None = None) -> list[sa.ColumnElement[bool]]:
-    ri = review_items
-    where: list[sa.ColumnElement[bool]] = [ri.c.status == "open"]
-    if flt.category:
-        where.append(ri.c.categories.contains(f",{flt.category},", autoescape=True))
-    if flt.site:
-        where.append(ri.c.site == flt.site)
-    if flt.city:
-        where.append(sa.func.lower(ri.c.city) == flt.city.lower())
-    if language:
-        where.append(ri.c.language == language)
-    return where
-
-
 def level_counts(
     store: Store, flt: QueueFilter | None = None, *, language: str | None = None
 ) -> dict[str, int]:
-    """Open review items per level (most urgent first) under ``flt``'s other filters."""
+    """Open review items per level (most urgent first) under ``flt``'s other filters (its
+    level and ``unclaimed`` are not applied)."""
     ri = review_items
+    others = dataclasses.replace(flt or QueueFilter(), level=None, unclaimed=False)
     with store.engine.connect() as conn:
         rows = conn.execute(
             sa.select(ri.c.level, sa.func.count())
-            .where(*_where(flt or QueueFilter(), language))
+            .where(*queue_where(others, language))
             .group_by(ri.c.level)
         ).all()
         conn.rollback()
