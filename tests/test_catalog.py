@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from redflags.errors import CatalogError
 from redflags.indicators import CATEGORIES, default_catalog, load_catalog
@@ -78,3 +80,42 @@ def test_indicator_reference_doc_is_current() -> None:
     spec.loader.exec_module(mod)
     assert mod.render() == (gen.parent / "indicators.md").read_text(encoding="utf-8"), (
         "docs/indicators.md is stale: run python docs/gen_indicators.py")
+
+
+def _reference_match(keys: Any) -> list[tuple[Any, ...]]:
+    """Catalog.match as first written: every term of a key checked and located on its own."""
+    from redflags.indicators.catalog import _plain
+
+    cat = default_catalog()
+    text, runs, out = keys.text, keys.runs, []
+    for end_idx, group in cat._automaton.iter(text):
+        end = end_idx + 1
+        for term in group:
+            start = end - len(term.key)
+            if term.word_start and start > 0 and text[start - 1].isalnum():
+                continue
+            if term.word_end and end < len(text) and text[end].isalnum():
+                continue
+            if term.repeats and runs is not None and any(
+                runs[start + k] < r for k, r in term.repeats
+            ):
+                continue
+            a, b = keys.original_span(start, end)
+            disguised = _plain(keys.original[a:b]) != term.plain
+            out.append((term.target, start, end, term.weight, disguised, text[start:end], a, b))
+    return out
+
+
+_WORDS = sorted(
+    {t for ind in default_catalog().indicators for ts in ind.terms.values() for t in ts}
+)[:200]
+_NOISE = ["", " ", ".", "-", "!!", "ee", "OO", "x", "Y.O.U.N.G", "tеen", "ｎｅｗ", "é", "\n"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_WORDS + _NOISE), max_size=12), st.booleans())
+def test_match_equals_the_reference(pieces: list[str], upper: bool) -> None:
+    """One check per key, the posted text located once, _plain cached: the same hits."""
+    text = " ".join(pieces)
+    keys = Views(text.upper() if upper else text).keys
+    assert [tuple(h) for h in default_catalog().match(keys)] == _reference_match(keys)

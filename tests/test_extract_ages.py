@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from redflags.extract import Context
+from redflags.extract import ages as ages_mod
 from redflags.extract.ages import extract, word_number
 from redflags.normalize import Views
 
@@ -339,3 +342,96 @@ def test_never_crashes_and_spans_are_original(text: str) -> None:
 def test_ad_like_fragments(text: str) -> None:
     for e in extract(Views(text), "body", CTX):
         assert e.span is not None and e.span.text == text[e.span.start : e.span.end]
+
+
+# --------------------------------------------------------------------------- fast paths
+# Each prefilter in ages.py is pinned here to the slower code it stands for.
+
+#: pieces that put cues, markers, names, separators and digit runs next to each other
+_PIECES = [
+    "I'm", "i m", "im", "Nina", "Olga", "Miami", " here", ", ", ",", "(", " (", "( ", ")", "19",
+    ",\n", ", \n", "(\n",
+    "7", "1 9", "$", "#", "+", "£", ".", ":", "/", "-", " ", "  ", "\n", "yo", "y/o", "y.o.",
+    "years old", "yrs", "años", "añitos", "primaveras", "лет", "года", "годиков", "-летняя",
+    "tengo", "мне", "age:", "aged", "she's", "tiene", "chica de", "just", "a", "an", "only",
+    "my son is", "must be", "twenty", "two", "diez y siete", "x", "Ä", "ß", "é", "’",
+]
+_FRAGMENTS = st.lists(st.sampled_from(_PIECES), max_size=12).map("".join) | st.text(max_size=40)
+
+
+def _slow_word_start(low: str, end: int) -> int:
+    i = end
+    while i > 0 and (low[i - 1].isalpha() or low[i - 1] in ages_mod._APOS):
+        i -= 1
+    return i
+
+
+class _Everything(frozenset[str]):
+    """A set that holds every string: switches a set-membership prefilter off."""
+
+    def __contains__(self, item: object) -> bool:
+        return True
+
+
+@settings(max_examples=300, deadline=None)
+@given(_FRAGMENTS)
+def test_word_start_fast_path(text: str) -> None:
+    low = ages_mod._lower(text)
+    for end in range(len(low) + 1):
+        assert ages_mod._word_start(low, end) == _slow_word_start(low, end)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_FRAGMENTS)
+def test_cue_and_marker_prefilters_change_nothing(text: str) -> None:
+    """The cue-word and marker-letter sets only skip work whose answer is "nothing"."""
+    low = ages_mod._lower(Views(text).folded.text)
+    fast = [ages_mod._find_cue(low, i) for i in range(len(low) + 1)]
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(ages_mod, "_CUE_LEAD", _Everything())
+        assert fast == [ages_mod._find_cue(low, i) for i in range(len(low) + 1)]
+    for i in range(len(low) + 1):
+        if ages_mod._STRONG_SUFFIX.match(low, i) or ages_mod._WEAK_SUFFIX.match(low, i):
+            assert low[i] in ages_mod._MARKER_FIRST or low[i].isspace()
+
+
+@settings(max_examples=300, deadline=None)
+@given(_FRAGMENTS)
+def test_name_gap_prefilter(text: str) -> None:
+    """_name_cue() gives up early unless the text before the number ends in "," or "(", maybe
+    plus a space and a line break; :data:`_NAME_GAP` never matches anywhere else."""
+    for start in range(len(text) + 1):
+        if ages_mod._NAME_GAP.search(text, max(0, start - 28), start) is not None:
+            assert re.search(r"[,(] ?\n?\Z", text[:start]), text[:start]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("Nina,\n19", [19]), ("Nina, \n19\nhi", [19]), ("Meet Olga (\n22)", [22])],
+)
+def test_name_then_a_line_break(text: str, expected: list[int]) -> None:
+    assert ages(text) == expected
+
+
+_OLD_RUN_RE = re.compile(r"[0-9](?<![0-9][0-9])[0-9]?(?![0-9])")
+
+
+@settings(max_examples=300, deadline=None)
+@given(_FRAGMENTS)
+def test_digit_runs_skip_currency_signs_in_the_regex(text: str) -> None:
+    low = ages_mod._lower(Views(text).folded.text)
+    old = [m.span() for m in _OLD_RUN_RE.finditer(low) if not low[m.start() - 1 : m.start()]
+           or low[m.start() - 1] not in "$€£¥₽#+"]
+    assert [m.span() for m in ages_mod._RUN_RE.finditer(low)] == old
+
+
+@settings(max_examples=300, deadline=None)
+@given(_FRAGMENTS)
+def test_plain_digits_of_an_unmapped_view_are_never_disguised(text: str) -> None:
+    """extract() skips the posted-text comparison for two plain digits of an identity view."""
+    folded = Views(text).folded
+    if folded.text is not folded.original:
+        return
+    for num in ages_mod._numbers(ages_mod._lower(folded.text)):
+        if not num.lang and not num.split and num.value >= ages_mod.MIN_AGE:
+            assert folded.original_text(num.start, num.end) == str(num.value)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from redflags.extract import Context
+from redflags.extract import Context, emails
 from redflags.extract.emails import extract
 from redflags.model import Entity
 from redflags.normalize import Views
@@ -202,3 +204,21 @@ def test_never_crashes_and_spans_are_original(text: str) -> None:
         assert e.span is not None
         assert e.span.text == text[e.span.start : e.span.end]
         assert "@" in str(e.value)
+
+
+_LOCAL_TEXT = st.lists(
+    st.sampled_from(["jenny", "22", ".", "-", "+", "%", "_", " ", "\n", "K", "ſ", "é", "x" * 40]),
+    max_size=12,
+).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(_LOCAL_TEXT, st.text(max_size=80)))
+def test_local_part_equals_the_regex_search(text: str) -> None:
+    """The backwards read equals the leftmost regex match ending at the "at" (when it ends
+    there: the regex's "$" may also stop before a final newline, a reading extract refuses)."""
+    old = re.compile(r"(?i)[a-z0-9][a-z0-9._%+\-]{0,63}$")
+    at = len(text)
+    m = old.search(text, max(0, at - 64), at)
+    expected = m.group() if m is not None and m.end() == at else ""
+    assert emails._local_part(text, at) == expected

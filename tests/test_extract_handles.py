@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from redflags.extract import Context
+from redflags.extract import Context, handles
 from redflags.extract.handles import PLATFORMS, extract
 from redflags.model import Entity
-from redflags.normalize import Views
+from redflags.normalize import Views, fold
 
 
 def run(text: str, field: str = "body") -> list[Entity]:
@@ -223,3 +225,83 @@ def test_never_crashes_and_spans_are_original(text: str) -> None:
         assert e.span.text == text[e.span.start : e.span.end]
         platform, handle = str(e.value).split(":", 1)
         assert platform in PLATFORMS and handle == handle.lower() and handle
+
+
+# --------------------------------------------------------------------------- fast paths
+# The ASCII fast paths (one regex search for the prefilter, candidate tokens for the scan) must
+# equal the plain definitions below on any text: written the straightforward way, slow.
+
+_DISGUISE = st.sampled_from(
+    ["snap", "s.n.a.p", "sn@p", "snaaap", "k1k", "k-i-k", "ca$h", " app", "whats", "tg", "s s",
+     "i i", "ooo o", "OF", "X", "@", "$", "|", "!", "·", "•", " ", "  ", ": ", "jenny_22", "wa",
+     "sc", "ig", "line", "insta", "телега", "é", "👻", "1", "0", "5", "ss", "sss", "t", "g"]
+)
+_ANY_TEXT = st.one_of(st.text(max_size=60), st.lists(_DISGUISE, max_size=12).map("".join))
+
+
+def _may_have_ascii_reference(raw: bytes) -> bool:
+    """Squeeze the translated bytes, split them into tokens and look the tokens up."""
+    squeezed = re.sub(rb"([a-z0-9])\1+", rb"\1", raw.translate(handles._TOKEN_TABLE))
+    toks = squeezed.split()
+    for k, tok in enumerate(toks):
+        if tok in handles._PREFIXES_B:
+            if tok.decode() in handles._FULL:
+                return True
+            pair = handles._squeeze((tok + toks[k + 1]).decode()) if k + 1 < len(toks) else ""
+            if pair in handles._PREFIXES:
+                return True
+    return False
+
+
+def _platform_words_reference(text: str) -> list[tuple[int, int, str]]:
+    """Every token of the text tried as the start of a platform word, in order."""
+    if not handles._may_have_platform_word(text):
+        return []
+    toks = list(handles._TOKEN.finditer(text))
+    out: list[tuple[int, int, str]] = []
+    i = 0
+    while i < len(toks):
+        tok = toks[i].group()
+        if tok in handles._CASED_WORDS:
+            out.append((toks[i].start(), toks[i].end(), handles._CASED_WORDS[tok]))
+            i += 1
+            continue
+        acc = handles._start_form(tok)
+        best, spaced, j = None, False, i
+        while acc is not None:
+            if acc in handles._FULL and (len(acc) > 2 or (not spaced and tok.isalpha())):
+                best = (j, acc)
+            if j + 1 >= len(toks):
+                break
+            gap = text[toks[j].end() : toks[j + 1].start()]
+            if not handles._JOIN_GAP.fullmatch(gap):
+                break
+            glue = gap.translate(handles._DELEET) if gap in handles._LEET_SYMBOLS else ""
+            tail = toks[j + 1].group().lower().translate(handles._DELEET)
+            nxt = handles._squeeze(acc + glue + tail)
+            if nxt not in handles._PREFIXES:
+                break
+            spaced, acc, j = spaced or " " in gap, nxt, j + 1
+        if best is None:
+            i += 1
+            continue
+        out.append((toks[i].start(), toks[best[0]].end(), handles._FULL[best[1]]))
+        i = best[0] + 1
+    return out
+
+
+@settings(max_examples=500, deadline=None)
+@given(_ANY_TEXT)
+def test_fast_platform_words_equal_the_reference(text: str) -> None:
+    folded = fold(text).text
+    assert handles._platform_words(folded) == _platform_words_reference(folded)
+    raw = handles._ascii_tokens_source(folded)
+    if raw is not None:
+        assert handles._may_have_ascii(raw) == _may_have_ascii_reference(raw)
+
+
+@pytest.mark.parametrize("text", ["s s", "i   i", "ooo o", "s sn", "sn nap", "wa", "k i k"])
+def test_prefilter_pair_squeeze_quirks(text: str) -> None:
+    """_squeeze() leaves two-letter words alone: "s s" is not a prefix, "s sn" is."""
+    raw = text.encode()
+    assert handles._may_have_ascii(raw) == _may_have_ascii_reference(raw)

@@ -6,14 +6,17 @@ Own cases use fictional numbers only: NANP 555-0100..0199 and UK 020 7946 0xxx.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
+import phonenumbers
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from redflags.extract import Context
+from redflags import normalize as nz
+from redflags.extract import Context, phones
 from redflags.extract.phones import extract
 from redflags.model import Entity
 from redflags.normalize import Views
@@ -348,3 +351,125 @@ def test_libphonenumber_vectors(case: dict[str, Any]) -> None:
     expected = [e["value"] for e in case["expected"] if e["type"] == "phone"]
     got = [e.value for e in run(case["input"], region)]
     assert got == expected, case["meta"]["group"]
+
+
+# --------------------------------------------------------------------------- fast == slow
+
+#: pieces that exercise the prefilters: digit-letters glued to digits or to words, number words
+#: inside and outside words, "xx" masks, reference words and the case-folding traps
+_FAST_PIECES = st.sampled_from(
+    [
+        " ",
+        *"0 1 2 5 8 305 555 0123 7946 44 - . ( ) + $ : @ ! | # x xx XX O o l I S s Z g T A E"
+        " b bliss lbs one for ate oh five f1ve zer0 someone cinco пять order Ref sku ı ſ İ K"
+        " 3️⃣ ~ 0-1 5.5".split(),
+    ]
+)
+
+
+def _slow_extract(text: str, region: str) -> list[Entity]:
+    """``extract`` without the view prefilter: always scan the digits view."""
+    v = Views(text)
+    return phones._extract_from(v, v.digits, "body", Context(country=region))
+
+
+def _reference_chunks(text: str, a: int, z: int) -> list[tuple[int, int, str, bool]]:
+    """Digit groups joined while the separator between them is tight (the plain definition)."""
+    out: list[list[Any]] = []
+    for m in re.finditer(r"[0-9]+", text[a:z]):
+        s, e = m.start() + a, m.end() + a
+        if out and set(text[out[-1][1] : s]) <= set("-.~()"):
+            out[-1][1:3] = [e, out[-1][2] + m.group()]
+            continue
+        if out:
+            out[-1][3] = text[out[-1][1] : s].strip(" )") != ""
+        out.append([s, e, m.group(), False])
+    return [(s, e, d, strong) for s, e, d, strong in out]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_FAST_PIECES, max_size=30).map("".join))
+def test_chunks_are_tight_groups(text: str) -> None:
+    for run in phones._RUN.finditer(text):
+        got = [
+            (c.start, c.end, c.digits, c.strong_after) for c in phones._chunks(text, *run.span())
+        ]
+        assert got == _reference_chunks(text, *run.span())
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_FAST_PIECES, max_size=30).map("".join))
+def test_run_lookahead_only_drops_short_runs(text: str) -> None:
+    plain = re.compile(rf"[0-9](?:[{phones._SEP}]{{0,5}}[0-9])*")
+    long_runs = [m.span() for m in plain.finditer(text) if m.end() - m.start() >= 7]
+    assert [m.span() for m in phones._RUN.finditer(text) if m.end() - m.start() >= 7] == long_runs
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.one_of(st.text(max_size=60), st.lists(_FAST_PIECES, max_size=30).map("".join)))
+def test_prefilters_change_nothing(text: str) -> None:
+    for region in ("US", "GB"):
+        assert run(text, region) == _slow_extract(text, region)
+
+
+_LETTERISH = st.lists(
+    st.sampled_from(list("0123456789oOlIiSsZzgqTAEbxy-. _@/") + ["lbs", "bliss", "2OZ"]),
+    max_size=30,
+).map("".join)
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.one_of(_LETTERISH, st.text(max_size=40)))
+def test_letter_digit_prefilter_is_exact(text: str) -> None:
+    """Where the prefilter skips ``_letters_to_digits``, the full rewrite changes nothing."""
+    folded = nz.fold(text)
+    assert nz._letters_to_digits(folded).text == nz._rewrite_letters(folded).text
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(_LETTERISH, st.text(max_size=40)))
+def test_char_classes_answer_the_regexes(text: str) -> None:
+    classes = nz._char_classes(text)
+    assert classes.count(b"d") == len(re.findall("[0-9]", text))
+    # a whole run of digit-letters right after or right before a digit, across one "-" or "."
+    run_by_digit = re.compile(
+        rf"[0-9][-.]?[{nz._LD_CLASS}]+(?![A-Za-z])|(?<![A-Za-z])[{nz._LD_CLASS}]+[-.]?[0-9]"
+    )
+    expected = run_by_digit.search(text) is not None
+    assert nz._may_rewrite_letters(text) == nz._may_rewrite_letters(text, classes) == expected
+    if expected:  # a narrowing of the older hint
+        assert nz._LETTER_DIGIT_NEAR.search(text) is not None
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.from_regex(r"1[0-9]{10}", fullmatch=True)
+    | st.sampled_from(["13055550123", "12125550100", "12025550146", "18765550123", "10305550123"])
+)
+def test_plus_one_shortcut_is_what_parse_returns(digits: str) -> None:
+    parsed = phonenumbers.parse("+" + digits, None)
+    expected = parsed if phonenumbers.is_valid_number(parsed) else None
+    assert phones._validate.__wrapped__(digits, True, "US") == expected
+
+
+def test_case_folding_traps_are_listed() -> None:
+    """Lower-casing finds every reference word and "xx" the case-insensitive regexes find."""
+    letters = set("".join(phones._REFERENCE_WORDS))
+    ignorecase = re.compile(f"(?i)[{''.join(sorted(letters))}]")
+    for cp in range(0x110000):
+        c = chr(cp)
+        if ignorecase.fullmatch(c) and c.lower() not in letters:
+            assert phones._REFERENCE_TRAPS.fullmatch(c), hex(cp)
+        if "x" in c.lower():
+            assert c in "xX", hex(cp)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(
+        _FAST_PIECES | st.sampled_from(["ORDER", "İsbn", "ſku", "RefErence", " #"]), max_size=12
+    ).map("".join)
+)
+def test_reference_prefilter(window: str) -> None:
+    if phones._REFERENCE.search(window):
+        assert phones._may_be_reference(window)

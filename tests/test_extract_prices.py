@@ -7,6 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from redflags.extract import Context
+from redflags.extract import prices as prices_mod
 from redflags.extract.prices import currency_for, extract
 from redflags.normalize import Views
 
@@ -333,3 +334,31 @@ def test_price_like_fragments(text: str) -> None:
     for e in extract(Views(text), "body", Context(country="GB")):
         assert e.span is not None and e.span.text == text[e.span.start : e.span.end]
         assert str(e.value).startswith(f"{e.data['amount']}:{e.data['currency']}:")
+
+
+# --------------------------------------------------------------------------- fast paths
+
+_MAPPED = st.lists(
+    st.sampled_from(
+        ["$", "80", "１２０", "hr", " ", "  ", "\n", "\r\n", "é", "ß", "３️⃣", "\u200b", "ﬁ", "🌹",
+         "руб", "час", "İ", "hh", "qv", "-"]
+    ),
+    max_size=12,
+).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_MAPPED)
+def test_line_break_and_spans_without_offset_lists(text: str) -> None:
+    """extract() maps offsets with original_span(), not the per-character lists it used to
+    build for every field (the two agree: tests/test_fast_paths.py); line breaks too."""
+    folded = Views(text).folded
+    lines = (text, None if folded.text is folded.original else folded)
+    starts, ends = folded.starts, folded.ends
+    n = len(folded.text)
+    for a in range(n):
+        for b in range(a + 1, min(n, a + 5) + 1):
+            gap = text[starts[a] : ends[b - 1]]
+            assert prices_mod._line_break(lines, a, b) == ("\n" in gap or "\r" in gap)
+    for e in extract(Views(text), "body", Context()):
+        assert e.span is not None and e.span.text == text[e.span.start : e.span.end]

@@ -131,3 +131,25 @@ def test_views_never_crash_and_map_monotonically(text: str) -> None:
 def test_digits_view_on_digit_soup(text: str) -> None:
     v = Views(text)
     _check_map(v.digits, text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from("aAbeEoOlLsS1 .-_ёЁжЖßİ\u0301\u00a0ǅ"), max_size=60))
+def test_squeezed_fast_path_equals_the_map_builder(text: str) -> None:
+    """keys_view's inline squeeze (one re.split) builds what _squeeze_into builds."""
+    from redflags import normalize as nz
+
+    folded = fold(text)
+    low = folded.text.lower()
+    if len(low) != len(folded.text):
+        return  # keys_view maps such text per character first
+    fast = nz._squeezed(folded, low)
+    b = nz._MapBuilder()
+    runs: list[tuple[int, int]] = []
+    nz._squeeze_into(b, runs, low, 0, len(low))
+    run_list = [1] * b.n
+    for k, r in runs:
+        run_list[k] = r
+    slow = b.build(folded.original, folded, run_list)
+    assert (fast.text, fast.runs) == (slow.text, slow.runs)
+    assert (fast.starts, fast.ends) == (slow.starts, slow.ends)

@@ -499,6 +499,10 @@ _SPACED = re.compile(
 _LETTER_RUN = re.compile(r"([^\W\d_])\1+")
 #: :data:`_LETTER_RUN` for lower-cased ASCII text, where the only letters are a-z
 _ASCII_LETTER_RUN = re.compile(r"([a-z])\1+")
+#: The same runs for ``re.split``, which hands back the pieces between and inside runs without
+#: a match object per run: ``[plain, run, letter, plain, run, letter, ..., plain]``
+_RUN_SPLIT = re.compile(r"(([^\W\d_])\2+)")
+_ASCII_RUN_SPLIT = re.compile(r"(([a-z])\2+)")
 
 
 #: A cheap necessary condition for :data:`_SPACED` (two separator + single-letter steps); the
@@ -546,44 +550,39 @@ def keys_view(folded: Normalized) -> Normalized:
 def _squeezed(folded: Normalized, text: str) -> Normalized:
     """:func:`keys_view` when no word is spaced out (nearly always): squeeze letter runs.
 
-    The same segments :func:`_squeeze_into` would add, built inline: this runs for every
-    title and body.
+    The same segments :func:`_squeeze_into` would add, built inline from one ``re.split``
+    (text pieces, no match objects): this runs for every title and body.
     """
-    letter_run = _ASCII_LETTER_RUN if text.isascii() else _LETTER_RUN
-    spans = [m.span() for m in letter_run.finditer(text)]
-    if not spans:
+    pieces = (_ASCII_RUN_SPLIT if text.isascii() else _RUN_SPLIT).split(text)
+    if len(pieces) == 1:
         return folded._with_text(text, [1] * len(text))
-    parts: list[str] = []
+    run_texts = pieces[1::3]
+    del pieces[1::3]  # [plain, letter, plain, letter, ..., plain]: the squeezed text
+    keys = "".join(pieces)
+    runs = [1] * len(keys)
     bounds: list[int] = []
     lows: list[int] = []
     highs: list[int] = []
-    squeezed: list[tuple[int, int]] = []
-    out = 0
-    pos = 0
-    for s, e in spans:
-        if s > pos:  # plain stretch: one linear segment
-            parts.append(text[pos:s])
+    out = pos = 0  # position in the keys text and in text
+    for plain, run in zip(pieces[0::2], run_texts, strict=False):  # the last plain: below
+        if plain:  # plain stretch: one linear segment
             bounds.append(out)
             lows.append(pos)
             highs.append(-1)
-            out += s - pos
-        parts.append(text[s])  # the run's letter covers the whole run
+            out += len(plain)
+            pos += len(plain)
+        size = len(run)  # the run's letter covers the whole run
         bounds.append(out)
-        lows.append(s)
-        highs.append(e - 1)
-        squeezed.append((out, e - s))
+        lows.append(pos)
+        pos += size
+        highs.append(pos - 1)
+        runs[out] = size
         out += 1
-        pos = e
-    if len(text) > pos:
-        parts.append(text[pos:])
+    if pieces[-1]:
         bounds.append(out)
         lows.append(pos)
         highs.append(-1)
-        out += len(text) - pos
-    runs = [1] * out
-    for k, r in squeezed:
-        runs[k] = r
-    return Normalized._mapped(folded.original, folded, "".join(parts), (bounds, lows, highs), runs)
+    return Normalized._mapped(folded.original, folded, keys, (bounds, lows, highs), runs)
 
 
 def _squeeze_into(
@@ -663,9 +662,57 @@ _MIXED_RUN = re.compile(rf"(?<![A-Za-z])[0-9{_LD_CLASS}]*[0-9][0-9{_LD_CLASS}]*(
 #: Every letter :func:`_letters_to_digits` rewrites sits so (a mixed run, a letter group tied to
 #: digits, a phone-shaped group with a real digit), so without a match it changes nothing.
 #: Written to start with the digit, so the regex engine skips to digits at C speed.
+#: (Kept as the plain statement of that fact; :func:`_may_rewrite_letters` narrows it.)
 _LETTER_DIGIT_NEAR = re.compile(
     rf"[0-9](?:[-.]?[{_LD_CLASS}]|(?<=[{_LD_CLASS}][0-9])|(?<=[{_LD_CLASS}][-.][0-9]))"
 )
+
+
+def _classes_table() -> bytes:
+    """The ``bytes.translate`` table of :func:`_char_classes`."""
+    table = bytearray(b" " * 256)  # everything else, including every byte of a non-ASCII char
+    for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz":
+        table[ord(c)] = ord("L") if c in _LETTER_DIGITS else ord("a")
+    for c in "0123456789":
+        table[ord(c)] = ord("d")
+    table[ord("-")] = table[ord(".")] = ord("-")
+    return bytes(table)
+
+
+_CLASSES = _classes_table()
+
+
+def _char_classes(text: str) -> bytes:
+    """``text`` as one byte per UTF-8 byte: ``d`` ASCII digit, ``L`` digit-letter, ``a`` other
+    ASCII letter, ``-`` for "-" and ".", a space for anything else.
+
+    Two C-speed calls; the letter-digit prefilter below then searches these bytes with a
+    literal-led pattern instead of running a regex with lookbehinds over the text.
+    ``count(b"d")`` is the number of ASCII digits.
+    """
+    return text.encode("utf-8", "surrogatepass").translate(_CLASSES)
+
+
+#: A digit, then a whole run of ASCII letters that are all digit-letters (across at most one "-"
+#: or "."), in :func:`_char_classes` bytes.  Searched forwards and in the reversed bytes (a run
+#: *before* a digit), it is what every rewrite of :func:`_letters_to_digits` needs: a letter it
+#: rewrites lies in a mixed run, a letter group or a phone-shaped group, each bounded by
+#: non-letters, so the letter's whole letter run is inside it and touches a digit there.
+#: Handles and emails ("bliss44", "reyes41@", "120lbs") pass :data:`_LETTER_DIGIT_NEAR` but not
+#: this.  Starting with a literal byte, it skips ahead at C speed (no lookbehind at each byte).
+_DIGIT_THEN_LETTERS = re.compile(rb"d-?L+(?![aL])")
+
+
+def _may_rewrite_letters(text: str, classes: bytes | None = None) -> bool:
+    """False when :func:`_letters_to_digits` is sure to leave ``text`` as it is.
+
+    ``classes`` is ``_char_classes(text)`` when the caller has it already.
+    """
+    cls = _char_classes(text) if classes is None else classes
+    return (
+        _DIGIT_THEN_LETTERS.search(cls) is not None
+        or _DIGIT_THEN_LETTERS.search(cls[::-1]) is not None
+    )
 
 
 _NUMBER_AC = ahocorasick.Automaton()
@@ -721,8 +768,8 @@ def digits_view(folded: Normalized) -> Normalized:
     """
     text = folded.text
     words = _number_words(text)
-    if not words and (_LETTER_DIGIT_NEAR.search(text) is None or not _has_letter_digit(text)):
-        return folded  # without a digit-letter beside a digit, _letters_to_digits changes nothing
+    if not words:
+        return _letters_to_digits(folded)
     # pass 1: number words -> digits, gluing neighbouring numbers ("three oh five" -> "305")
     b = _MapBuilder()
     pos = 0
@@ -763,15 +810,6 @@ def _near_number(text: str, words: list[tuple[int, int, str]], idx: int) -> bool
     return False
 
 
-def _has_letter_digit(text: str) -> bool:
-    """Cheap pre-check: is there any digit run touching a digit-letter at all?"""
-    return (
-        any(not m.group().isdigit() for m in _MIXED_RUN.finditer(text))
-        or _LETTER_GROUP.search(text) is not None
-        or _PHONE_SHAPE.search(text) is not None
-    )
-
-
 #: A group made only of digit-letters counts when a dash or dot ties it to a digit group
 #: ("2l2-S55-OlOO"); a space is not enough ("Oil 2020" stays words).
 _LETTER_GROUP = re.compile(
@@ -798,10 +836,14 @@ def _phone_shaped(run: str) -> bool:
 
 
 def _letters_to_digits(norm: Normalized) -> Normalized:
-    text = norm.text
-    if _LETTER_DIGIT_NEAR.search(text) is None:
-        # every rewrite below needs a digit-letter at most one "-" or "." from a digit
+    if not _may_rewrite_letters(norm.text):
         return norm
+    return _rewrite_letters(norm)
+
+
+def _rewrite_letters(norm: Normalized) -> Normalized:
+    """:func:`_letters_to_digits` without its prefilter (tests pin the two together)."""
+    text = norm.text
     chars: list[str] | None = None
     for m in _MIXED_RUN.finditer(text):
         run = m.group()

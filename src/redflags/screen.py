@@ -16,7 +16,7 @@ and a café hiring "young" staff produce entities but no findings.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 
 from redflags.config import ScreenConfig
@@ -28,7 +28,7 @@ from redflags.extract import handles as handles_x
 from redflags.extract import phones as phones_x
 from redflags.extract import places as places_x
 from redflags.extract import prices as prices_x
-from redflags.indicators.catalog import Catalog, Indicator, TermHit, default_catalog
+from redflags.indicators.catalog import Catalog, TermHit, default_catalog
 from redflags.model import TEXT_FIELDS, Ad, Assessment, Entity, Finding, Span
 from redflags.normalize import Views
 from redflags.score import score
@@ -122,12 +122,12 @@ def _commerce(
     pos: dict[str, float] = {}
     neg: dict[str, float] = {}
     hinted: set[str] = set()
-    for _field, views, h in hits:
+    for _field, _views, h in hits:
         target = h.target
         if target == "commerce" or (target == "commerce_rate" and timed):
-            pos[views.keys.text[h.start : h.end]] = h.weight
+            pos[h.key] = h.weight
         elif target == "benign":
-            neg[views.keys.text[h.start : h.end]] = h.weight
+            neg[h.key] = h.weight
         elif _category(target) in _COMMERCE_HINT_CATEGORIES:
             hinted.add(target)
     z += min(sum(pos.values()) + _COMMERCE_HINT_WEIGHT * len(hinted), _COMMERCE_TERM_CAP)
@@ -137,13 +137,18 @@ def _commerce(
     return 1.0 / (1.0 + math.exp(-z))
 
 
+#: an indicator computed from entities: its id, the one entity kind its function reads (None:
+#: several kinds) and the test an entity must pass
+_Functional = tuple[str, str | None, Callable[[Entity, ScreenConfig], bool]]
+
+
 @lru_cache(maxsize=8)
-def _catalog_tables(cat: Catalog) -> tuple[tuple[Indicator, ...], dict[str, int]]:
+def _catalog_tables(cat: Catalog) -> tuple[tuple[_Functional, ...], dict[str, int]]:
     """Per catalog: the indicators computed from entities, and each indicator's position."""
     functional = tuple(
-        ind
+        (ind.id, _FUNCTION_KINDS.get(ind.function), _PREDICATES[ind.function])
         for ind in cat.indicators
-        if ind.function is not None and ind.function != "disguised_keyword"
+        if ind.function is not None and ind.function in _PREDICATES
     )
     return functional, {ind.id: k for k, ind in enumerate(cat.indicators)}
 
@@ -176,24 +181,22 @@ def _findings(
     for field, views, h in hits:
         if h.target in _NOT_INDICATORS:
             continue
-        keys = views.keys
-        a, b = keys.original_span(h.start, h.end)
+        a, b = h.original_start, h.original_end
         span = Span(field, a, b, views.original[a:b])
-        norm = keys.text[h.start : h.end]
-        add(h.target, span, norm)
+        add(h.target, span, h.key)
         if h.disguised and cat.get(h.target).obfuscation_sensitive:
-            add("obfuscation.keyword", span, norm)
+            add("obfuscation.keyword", span, h.key)
 
     if entities:
         by_kind: dict[str, list[Entity]] = {}
         for ent in entities:
             by_kind.setdefault(ent.kind, []).append(ent)
-        for ind in functional:
-            # only the kinds the function reads (same order: entity order within a kind)
-            kinds = _FUNCTION_KINDS.get(ind.function or "")
-            pool = by_kind.get(kinds, ()) if isinstance(kinds, str) else entities
-            for ent in _function_entities(ind, cfg, pool):
-                add(ind.id, ent.span, str(ent.value))
+        for ind_id, kind, pred in functional:
+            # only the kind the function reads (same order: entity order within a kind)
+            pool = entities if kind is None else by_kind.get(kind, ())
+            for ent in pool:  # most ads have no crypto, handle or age at all
+                if pred(ent, cfg):
+                    add(ind_id, ent.span, str(ent.value))
 
     out: list[Finding] = []
     # catalog order keeps output deterministic
@@ -227,17 +230,6 @@ _FUNCTION_KINDS: dict[str, str | None] = {
     "disguised_contact": None,
     "low_price": "price",
 }
-
-
-def _function_entities(
-    ind: Indicator, cfg: ScreenConfig, entities: Iterable[Entity]
-) -> Iterable[Entity]:
-    pred = _PREDICATES.get(ind.function or "")
-    if pred is None:
-        return
-    for e in entities:
-        if pred(e, cfg):
-            yield e
 
 
 #: function -> whether an entity raises it (one test per entity, no chain of comparisons)

@@ -187,9 +187,11 @@ class _Num(NamedTuple):
 
 
 #: Runs of one or two digits (folded text has only ASCII digits): longer runs are never ages,
-#: and skipping them in the regex spares a Python step for every phone group and price.
-_RUN_RE = re.compile(r"[0-9](?<![0-9][0-9])[0-9]?(?![0-9])")  # starts with a class: fast skip
-_NOT_BEFORE = frozenset("$€£¥₽#+")
+#: and skipping them in the regex spares a Python step for every phone group and price; so
+#: does skipping runs right after a currency sign, "#" or "+" ("$19", "#27", "+18").
+_RUN_RE = re.compile(
+    r"[0-9](?<![0-9][0-9])(?<![$€£¥₽#+][0-9])[0-9]?(?![0-9])"  # starts with a class: fast skip
+)
 
 
 def _numbers(low: str) -> list[_Num]:
@@ -202,10 +204,8 @@ def _numbers(low: str) -> list[_Num]:
         s, e = m.span()
         if s < skip:
             continue
-        if s and (low[s - 1] in _NOT_BEFORE or (
-            low[s - 1] in ".,:/" and s >= 2 and low[s - 2].isdigit()
-        )):
-            continue  # "$19", "+18", "1.19", "10:15", "3/14"
+        if s and low[s - 1] in ".,:/" and s >= 2 and low[s - 2].isdigit():
+            continue  # "1.19", "10:15", "3/14"
         size = e - s
         if size == 1:
             # "1 9": one separator, then exactly one digit
@@ -264,6 +264,10 @@ _STRONG_SUFFIX = re.compile(
 )
 #: Bare year words: need a cue or a list-like position ("tengo 18 años", "мне 17 лет").
 _WEAK_SUFFIX = re.compile(r"\s?(?:(?P<en>years?|yrs?)|(?P<es>a[nñ]os?)|(?P<ru>лет|года?))" + _NL)
+
+#: Every match of :data:`_STRONG_SUFFIX` or :data:`_WEAK_SUFFIX` starts with a space, "-" or
+#: one of these letters: after any other character neither regex is run.
+_MARKER_FIRST = frozenset("-yapгл")
 
 #: What may follow a number that has only a cue before it: a letter glued to the number
 #: ("36dd", "19th", "20min") or a unit/noun after it means it is not an age.
@@ -358,6 +362,10 @@ for _kind, _by_lang in _CUE_PHRASES.items():
 _MODS = frozenset(
     "just only barely now already solo apenas ya уже только всего лишь".split()
 )
+#: The word right before a number that may end a cue, or come between a cue and the number:
+#: the last words of the cue phrases, "a"/"an" and the modifiers (:func:`_find_cue` stops at
+#: any other word without looking further back).
+_CUE_LEAD = frozenset(p.rsplit(" ", 1)[-1] for p in _CUES) | {"a", "an"} | _MODS
 #: Requirement/comparison words before the expression: an admission rule, not an age.
 _REQ_WORDS = frozenset(
     (
@@ -439,19 +447,22 @@ def extract(v: Views, field: str, ctx: Context) -> list[Entity]:
     """
     del ctx  # ages do not depend on the ad's country
     folded = v.folded
-    low = _lower(folded.text)
+    text = folded.text
+    identity = text is folded.original  # folded character i is posted character i
+    low = _lower(text)
     out: list[Entity] = []
     for num in _numbers(low):
         if not MIN_AGE <= num.value <= MAX_AGE:
             continue
-        found = _check(folded.text, low, num, folded)
+        found = _check(text, low, num, folded)
         if found is not None:
             a, b = found
             span = span_of(v, folded, a, b, field)
-            disguised = folded.original_text(num.start, num.end) != str(num.value)
-            out.append(
-                Entity(kind="age", value=num.value, data=num.value, span=span, disguised=disguised)
+            # (two plain digits of an unmapped view are the number as posted: 10 <= value)
+            disguised = not (identity and not num.lang and not num.split) and (
+                folded.original_text(num.start, num.end) != str(num.value)
             )
+            out.append(Entity("age", num.value, num.value, span, disguised))
     return out
 
 
@@ -464,13 +475,15 @@ def _check(
     suffix_end = end
     strength = ""  # "strong" | "weak" | "" ; lang of the marker in marker_lang
     marker_lang = ""
-    sm = _STRONG_SUFFIX.match(low, end)
-    if sm and sm.lastgroup and not _spanish_yo(low, start, sm.end()):
-        strength, marker_lang, suffix_end = "strong", sm.lastgroup, sm.end()
-    else:
-        wm = _WEAK_SUFFIX.match(low, end)
-        if wm and wm.lastgroup:
-            strength, marker_lang, suffix_end = "weak", wm.lastgroup, wm.end()
+    after = low[end : end + 1]
+    if after and (after in _MARKER_FIRST or after.isspace()):
+        sm = _STRONG_SUFFIX.match(low, end)
+        if sm and sm.lastgroup and not _spanish_yo(low, start, sm.end()):
+            strength, marker_lang, suffix_end = "strong", sm.lastgroup, sm.end()
+        else:
+            wm = _WEAK_SUFFIX.match(low, end)
+            if wm and wm.lastgroup:
+                strength, marker_lang, suffix_end = "weak", wm.lastgroup, wm.end()
     if num.split and strength != "strong":
         return None  # "I'm 5 4" is a height; split digits need an unmistakable marker
     # ---- the cue before it
@@ -533,6 +546,9 @@ _APOS = "'’`´"
 
 def _word_start(low: str, end: int) -> int:
     """Start of the word (letters and apostrophes) that ends at ``end``; ``end`` if none."""
+    p = low.rfind(" ", 0, end) + 1
+    if low[p:end].isalpha():
+        return p  # the usual case, at C speed: all letters back to a space or the start
     i = end
     while i > 0 and (low[i - 1].isalpha() or low[i - 1] in _APOS):
         i -= 1
@@ -548,6 +564,8 @@ def _find_cue(low: str, start: int) -> tuple[str, str, int] | None:
     i = _word_start(low, j)
     if i == j:
         return None
+    if low[i:j] not in _CUE_LEAD:
+        return None  # no cue phrase ends with this word, and it is no "a" or modifier either
     article = False
     if low[i:j] in ("a", "an") and i > 1 and low[i - 1] == " ":
         j = i - 1
@@ -600,6 +618,13 @@ def _name_cue(
 ) -> int | None:
     """Folded start of "Name, NN" / "Name (NN)" ending right before ``start``, else None."""
     if not _NAME_AGE_RANGE[0] <= value <= _NAME_AGE_RANGE[1]:
+        return None
+    # what :data:`_NAME_GAP` ends with, tested first: "," or "(", maybe one space after it
+    # (and maybe a line break: its "$" also matches before a final "\n")
+    k = start - 1 if start and text[start - 1] == "\n" else start
+    if k and text[k - 1] == " ":
+        k -= 1
+    if not k or (text[k - 1] != "," and text[k - 1] != "("):
         return None
     m = _NAME_GAP.search(text, max(0, start - 28), start)
     if m is None:

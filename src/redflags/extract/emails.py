@@ -43,7 +43,13 @@ _DOT = rf"(?:\.| \. |\s?{_OPEN}\s?(?:{_DOT_WORDS}|\.)\s?{_CLOSE}\s?|\s(?:{_DOT_W
 _LABEL = r"[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?"
 _DOMAIN = re.compile(rf"(?i){_LABEL}(?:{_DOT}{_LABEL}){{1,5}}(?![a-z0-9])")
 _DOT_SPLIT = re.compile(rf"(?i){_DOT}")
-_LOCAL = re.compile(r"(?i)[a-z0-9][a-z0-9._%+\-]{0,63}$")
+#: a local part: the characters that may end one (read backwards) and its first character.
+#: Reading the run back from the "at" replaces ``[a-z0-9][a-z0-9._%+\-]{0,63}$`` searched over
+#: the 64 characters before it, which tried every start position (see _local_part)
+_LOCAL_RUN = re.compile(r"(?i)[a-z0-9._%+\-]*")
+_LOCAL_FIRST = re.compile(r"(?i)[a-z0-9]")
+#: a domain written with plain dots only (no spaces, brackets or dot words)
+_SPELT = re.compile(r"[\s\[({<]")
 _TLD = re.compile(r"[a-z]{2,24}")
 _PREFILTER = re.compile(rf"(?i)@|{_OPEN}\s?(?:at|@)|(?<![^\W\d_])(?:at|arroba|собак)")
 #: :data:`_PREFILTER` without "@" on lower-cased text: a bracketed "at" is a word-initial "at"
@@ -105,10 +111,7 @@ def extract(v: Views, field: str, ctx: Context) -> list[Entity]:
         dom = _DOMAIN.match(text, at.end())
         if dom is None:
             continue
-        local_m = _LOCAL.search(text, max(0, at.start() - 64), at.start())
-        if local_m is None:
-            continue
-        local = local_m.group().lstrip(".-+%")
+        local = _local_part(text, at.start()).lstrip(".-+%")
         if not local or ".." in local or local.endswith("."):
             continue
         start = at.start() - len(local)
@@ -132,10 +135,31 @@ def extract(v: Views, field: str, ctx: Context) -> list[Entity]:
     return out
 
 
+def _local_part(text: str, at: int) -> str:
+    """The local part ending at ``at``: the longest run of local-part characters within the 64
+    before it, from its first letter or digit ("" when there is none).
+
+    The same as ``re.search(r"(?i)[a-z0-9][a-z0-9._%+-]{0,63}$", text[at - 64 : at])`` (its
+    leftmost match starts at the first letter or digit of that run), but linear.  One
+    difference cannot show: that ``$`` also matches before a final newline, yet a local part
+    read that way is always refused in :func:`extract`, as it follows a letter or digit.
+    """
+    window = text[max(0, at - 64) : at]
+    back = _LOCAL_RUN.match(window[::-1])  # always matches (a "*" run)
+    run = window[len(window) - back.end() :] if back is not None else ""
+    first = _LOCAL_FIRST.search(run)
+    return "" if first is None else run[first.start() :]
+
+
 def _best_domain(
     text: str, start: int, at: re.Match[str], domain: str, local: str
 ) -> tuple[str, int] | None:
     """Longest acceptable ``local@domain`` reading: (value, end offset in ``text``)."""
+    if at.group() == "@" and _SPELT.search(domain) is None:
+        # the common "name@host.tld": the whole domain is accepted when its last label is a TLD
+        # (what the first round of the loop below decides for plain dots)
+        if _TLD.fullmatch(domain[domain.rindex(".") + 1 :].lower()):
+            return f"{local.lower()}@{domain.lower()}", at.end() + len(domain)
     labels = _DOT_SPLIT.split(domain)
     seps = [m.group() for m in _DOT_SPLIT.finditer(domain)]
     while len(labels) >= 2:

@@ -41,6 +41,8 @@ from redflags.normalize import (  # kept in sync with digits_view's own tables
     _NUMBER_WORDS,
     Normalized,
     Views,
+    _char_classes,
+    _may_rewrite_letters,
 )
 
 __all__ = ["extract"]
@@ -51,7 +53,9 @@ _ALL_WORDS: tuple[str, ...] = tuple(_NUMBER_WORDS)
 #: misspellings with digits inside ("zer0", "f1ve") are not plain letter tokens
 _DIGIT_WORDS = frozenset(w for w in _NUMBER_WORDS if any(c.isdigit() for c in w))
 _DIGIT = re.compile(r"[0-9]")
-#: a digit with a digit-letter right before or after it, optionally across "-" or "."
+_NO_WORDS: frozenset[str] = frozenset()
+#: a digit with a digit-letter right before or after it, optionally across "-" or "."; the
+#: prefilter now asks :func:`~redflags.normalize._may_rewrite_letters`, a narrowing of it
 _LETTER_DIGIT = _LETTER_DIGIT_NEAR
 
 #: every number word, as a substring anywhere (one C-speed pass instead of ~100 ``in`` tests)
@@ -69,17 +73,18 @@ def _view(v: Views) -> Normalized | None:
     """
     folded = v.folded
     t = folded.text
-    n_digits = len(_DIGIT.findall(t))
+    classes = _char_classes(t)
+    n_digits = classes.count(b"d")
+    if n_digits and _may_rewrite_letters(t, classes):  # (a narrowing of _LETTER_DIGIT)
+        return v.digits
     tl = t.lower()
     # every occurrence of a number word in tl, as a substring (like ``w in tl`` / ``find``)
     occurrences = list(_WORDS_AC.iter(tl)) if tl else []
-    present = {w for _end, w in occurrences}
+    present = {w for _end, w in occurrences} if occurrences else _NO_WORDS
     if n_digits == 0:
         # only number words can spell a phone; an upper bound of how many there are
         if sum(tl.count(w) for w in present) < 4:
             return None
-        return v.digits
-    if _LETTER_DIGIT.search(t) is not None:
         return v.digits
     if present:
         if len(tl) != len(t) or not _DIGIT_WORDS.isdisjoint(present):
@@ -121,9 +126,15 @@ def _words_near_numbers(t: str, tl: str, occurrences: Iterable[tuple[int, str]])
 #: Separators allowed between the digits of one number: ordinary punctuation, the ones posters
 #: use to break scrapers (``* _ | ~ ·``), wide dashes and emoji residue.
 _SEP = r" .\-()/*_|~·•\u2010-\u2015\u2212\u2190-\u2bff\U0001f000-\U0001faff"
-_RUN = re.compile(rf"[0-9](?:[{_SEP}]{{0,5}}[0-9])*")
+#: A run of digits and separators.  The lookahead skips, at C speed, runs too short to matter:
+#: a run spanning 7 (``_MIN_DIGITS``) or more characters starts with 7 digits or separators; a
+#: shorter run that fails it is matched from a later digit instead, as a suffix just as short.
+_RUN = re.compile(rf"[0-9](?=[{_SEP}0-9]{{6}})(?:[{_SEP}]{{0,5}}[0-9])*")
 _GROUP = re.compile(r"[0-9]+")
-_TIGHT = frozenset("-.~()")
+_TIGHT = "-.~()"
+#: digit groups joined by tight separators; in a run, at most 5 separators sit between digits
+_CHUNK = re.compile(rf"[0-9]+(?:[{re.escape(_TIGHT)}]+[0-9]+)*")
+_DROP_TIGHT = str.maketrans("", "", _TIGHT)
 _LEAD = re.compile(r"[+(](?: ?[+(])* ?$")
 _WORD_BEFORE = re.compile(r"[A-Za-z]+$")
 _WORD_AFTER = re.compile(r"[A-Za-z]+")
@@ -143,6 +154,24 @@ _REFERENCE = re.compile(
     r"(?i)(?<![a-z])(?:order|invoice|tracking|ticket|receipt|confirmation|ref|reference|isbn|sku)"
     r"\s?(?:#|no\.?|num(?:ber)?|id)?\s?[:#]?\s?$"
 )
+#: the letters of :data:`_REFERENCE`'s words, as ``str.lower`` leaves them ...
+_REFERENCE_WORDS = tuple("order invoice tracking ticket receipt confirmation ref isbn sku".split())
+#: ... and the characters its case-insensitive match equates with one of those letters though
+#: ``lower()`` does not turn them into it (dotted and dotless i, long s)
+_REFERENCE_TRAPS = re.compile("[\u0130\u0131\u017f]")
+
+
+def _may_be_reference(window: str) -> bool:
+    """False when :data:`_REFERENCE` cannot match in ``window`` (no reference word in it).
+
+    Eight ``in`` tests on a short string cost half of the regex search they usually spare.
+    """
+    low = window.lower()
+    return any(map(low.__contains__, _REFERENCE_WORDS)) or (
+        not window.isascii() and _REFERENCE_TRAPS.search(window) is not None
+    )
+
+
 _MIN_DIGITS = 7
 _MAX_DIGITS = 17
 
@@ -160,20 +189,17 @@ class _Chunk:
 
 
 def _chunks(text: str, a: int, z: int) -> list[_Chunk]:
+    """The chunks of the run ``text[a:z]``: one :data:`_CHUNK` match each."""
     out: list[_Chunk] = []
-    cur: _Chunk | None = None
-    for m in _GROUP.finditer(text, a, z):
-        if cur is not None:
-            sep = text[cur.end : m.start()]
-            if _TIGHT.issuperset(sep):
-                cur.end = m.end()
-                cur.digits += m.group()
-                continue
-            cur.strong_after = sep.strip(" )") != ""
-            out.append(cur)
-        cur = _Chunk(m.start(), m.end(), m.group())
-    if cur is not None:
+    prev: _Chunk | None = None
+    for m in _CHUNK.finditer(text, a, z):
+        s, e = m.span()
+        g = m.group()
+        cur = _Chunk(s, e, g if g.isdigit() else g.translate(_DROP_TIGHT))
+        if prev is not None:
+            prev.strong_after = text[prev.end : s].strip(" )") != ""
         out.append(cur)
+        prev = cur
     return out
 
 
@@ -217,7 +243,11 @@ def _validate(digits: str, plus: bool, region: str | None) -> PhoneNumber | None
     """The valid number ``digits`` stands for (``+`` if written), read in ``region``."""
     try:
         if plus:
-            n = phonenumbers.parse("+" + digits, None)
+            if len(digits) == 11 and digits[0] == "1" and digits[1] not in "01":
+                # "+1" and ten digits: what parse() returns (no national prefix to strip)
+                n = PhoneNumber(country_code=1, national_number=int(digits[1:]))
+            else:
+                n = phonenumbers.parse("+" + digits, None)
             return n if phonenumbers.is_valid_number(n) else None
         if region is None:
             return None
@@ -225,14 +255,20 @@ def _validate(digits: str, plus: bool, region: str | None) -> PhoneNumber | None
             d = digits[1:] if len(digits) == 11 and digits[0] == "1" else digits
             if len(d) != 10 or d[0] in "01" or d[3] in "01":
                 return None
-            n = PhoneNumber(country_code=1, national_number=int(d))
-            return n if _valid(n, region) else None
+            return _valid_nanp(d, region)
         n = phonenumbers.parse(digits, region, keep_raw_input=True)
     except phonenumbers.NumberParseException:
         return None
     if not _valid(n, region) or not _national_prefix_ok(n):
         return None
     return n
+
+
+@lru_cache(maxsize=16384)
+def _valid_nanp(d: str, region: str) -> PhoneNumber | None:
+    """The NANP number with national number ``d``, if valid (shared by "1-305..." and "305...")."""
+    n = PhoneNumber(country_code=1, national_number=int(d))
+    return n if _valid(n, region) else None
 
 
 @lru_cache(maxsize=16384)
@@ -312,12 +348,18 @@ def extract(v: Views, field: str, ctx: Context) -> list[Entity]:
     view = _view(v)
     if view is None:
         return []
+    return _extract_from(v, view, field, ctx)
+
+
+def _extract_from(v: Views, view: Normalized, field: str, ctx: Context) -> list[Entity]:
+    """:func:`extract` on ``view`` (``v.folded`` or ``v.digits``, as :func:`_view` chose)."""
     country = (ctx.country or "").upper()
     region: str | None = _ALIASES.get(country, country)
     if region not in _REGIONS:
         region = None
     text = view.text if view is v.folded else _unpunct(view)
     out: list[Entity] = []
+    masked = "xx" in text.lower()  # only "X" and "x" lower-case to "x"
     for run in _RUN.finditer(text):
         a, z = run.span()
         if z - a < _MIN_DIGITS:
@@ -325,7 +367,7 @@ def extract(v: Views, field: str, ctx: Context) -> list[Entity]:
         chunks = _chunks(text, a, z)
         if sum(len(c.digits) for c in chunks) < _MIN_DIGITS:
             continue
-        _scan_run(v, view, text, field, region, chunks, a, z, out)
+        _scan_run(v, view, text, field, region, chunks, a, z, masked, out)
     return out
 
 
@@ -369,8 +411,14 @@ def _scan_run(
     chunks: list[_Chunk],
     a: int,
     z: int,
+    masked: bool,
     out: list[Entity],
 ) -> None:
+    """Report the valid numbers in the run ``text[a:z]``, whose chunks are ``chunks``.
+
+    ``masked`` is false when no "xx" occurs in the field at all (the usual case), so the two
+    masking checks can be skipped.
+    """
     # ---- left context: lead "+" / "(", glued letters, currency, time, masking
     lead = _LEAD.search(text, max(0, a - 6), a)
     lead_start = lead.start() if lead else a
@@ -388,10 +436,12 @@ def _scan_run(
             first = 1
         elif before == ":" and lead_start > 1 and text[lead_start - 2].isdigit():
             first = 1
-    if text[max(0, lead_start - 8) : lead_start].rstrip(" ().-").lower().endswith("xx"):
+    if masked and text[max(0, lead_start - 8) : lead_start].rstrip(" ().-").lower().endswith("xx"):
         return
-    if lead_start > 0 and _REFERENCE.search(text, max(0, lead_start - 24), lead_start):
-        first = max(first, 1)
+    ref = max(0, lead_start - 24)
+    if lead_start > 0 and _may_be_reference(text[ref:lead_start]):
+        if _REFERENCE.search(text, ref, lead_start):
+            first = max(first, 1)
     # ---- right context
     last = len(chunks) - 1
     after = text[z] if z < len(text) else ""
@@ -408,7 +458,7 @@ def _scan_run(
                 last -= 1
         elif after == ":" and z + 1 < len(text) and text[z + 1].isdigit():
             last -= 1
-    if text[z : z + 8].lstrip(" ().-").lower().startswith("xx"):
+    if masked and text[z : z + 8].lstrip(" ().-").lower().startswith("xx"):
         return
     # ---- longest valid piece first, left to right
     i = first

@@ -45,7 +45,7 @@ from functools import lru_cache
 
 from redflags.extract import Context
 from redflags.model import Entity, Span
-from redflags.normalize import Views
+from redflags.normalize import Normalized, Views
 
 __all__ = ["MIN_BARE_AMOUNT", "currency_for", "extract"]
 
@@ -497,9 +497,11 @@ def _per(unit: str, count: str | None) -> str | None:
     return "session"  # qv, quick visit, session ...
 
 
-#: ``(original, starts, ends)`` of a folded view whose original has line breaks: what
-#: :func:`_line_break` needs, unpacked once per field (empty maps: the view is one to one).
-_Lines = tuple[str, list[int], list[int]]
+#: ``(original, view)`` of a folded view whose original has line breaks: what
+#: :func:`_line_break` needs (``view`` None: the view is one to one).  Offsets are mapped
+#: with :meth:`Normalized.original_span`, never through the per-character ``starts``/``ends``
+#: lists: building those for every field cost more than all the lookups they served.
+_Lines = tuple[str, Normalized | None]
 
 
 def _line_break(lines: _Lines, a: int, b: int) -> bool:
@@ -507,8 +509,10 @@ def _line_break(lines: _Lines, a: int, b: int) -> bool:
     may stand for one)."""
     if b <= a:
         return False
-    original, starts, ends = lines
-    gap = original[starts[a] : ends[b - 1]] if starts else original[a:b]  # ([]: one to one)
+    original, view = lines
+    if view is not None:
+        a, b = view.original_span(a, b)
+    gap = original[a:b]
     return "\n" in gap or "\r" in gap
 
 
@@ -528,10 +532,10 @@ def extract(v: Views, field: str, ctx: Context) -> list[Entity]:
     original = folded.original
     # offsets: an identity view (text is original) maps i to i; others carry their maps
     one_to_one = text is original
-    starts, ends = ([], []) if one_to_one else (folded.starts, folded.ends)
+    span = folded.original_span  # folded [a, b) -> original (a < b)
     lines: _Lines | None = None
     if "\n" in original or "\r" in original:
-        lines = original, starts, ends
+        lines = original, None if one_to_one else folded
     # folding rewrites only non-ASCII characters: then no amount can be disguised
     plain = one_to_one or original.isascii()
     out: list[Entity] = []
@@ -564,14 +568,18 @@ def extract(v: Views, field: str, ctx: Context) -> list[Entity]:
             continue  # a bare number whose unit went to another amount (or another line)
         if currency is None:
             currency = _currency(cc, "")
-        a, b = (start, end) if one_to_one else (starts[start], ends[end - 1])
+        a, b = (start, end) if one_to_one else span(start, end)
+        disguised = False  # (folding rewrites only non-ASCII: an ASCII original is plain)
+        if not plain:
+            na, nb = span(ns, ne)
+            disguised = original[na:nb] != low[ns:ne]
         out.append(
             Entity(  # (positional -- kind, value, data, span, disguised -- is fastest)
                 "price",
                 f"{amount}:{currency}:{per or ''}",
                 {"amount": amount, "currency": currency, "per": per},
                 Span(field, a, b, original[a:b]),
-                not plain and original[starts[ns] : ends[ne - 1]] != low[ns:ne],
+                disguised,
             )
         )
     return out

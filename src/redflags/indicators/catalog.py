@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import ahocorasick
 
@@ -85,9 +85,12 @@ class Indicator:
     obfuscation_sensitive: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class TermHit:
-    """One lexicon match in a field's keys view (offsets into that view's text)."""
+class TermHit(NamedTuple):
+    """One lexicon match in a field's keys view (offsets into that view's text).
+
+    A named tuple, not a frozen dataclass: an ad has ~6 hits and a frozen dataclass's
+    ``__init__`` (one ``object.__setattr__`` per field) cost more than finding them.
+    """
 
     target: str  # indicator id, or "commerce" / "commerce_rate" / "benign"
     start: int
@@ -96,6 +99,11 @@ class TermHit:
     #: the posted text differed from the plain term (inserted punctuation, repeated letters,
     #: look-alike characters): the poster disguised the word
     disguised: bool
+    #: ``keys.text[start:end]``, the term's key
+    key: str
+    #: ``keys.original_span(start, end)``: where the hit is in the text as posted
+    original_start: int
+    original_end: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +125,8 @@ class _Term:
     weight: float
     word_start: bool
     word_end: bool
+    #: ``len(key)``
+    size: int
     #: ``(offset, run)`` of the term's repeated letters (most terms have none)
     repeats: tuple[tuple[int, int], ...] = ()
 
@@ -161,13 +171,18 @@ class Catalog:
         hits: list[TermHit] = []
         n = len(text)
         for end_idx, group in self._automaton.iter(text):
+            # the terms of a group share their key: its length and word boundaries are
+            # checked once, on the first term
+            head = group[0]
             end = end_idx + 1
+            start = end - head.size
+            if head.word_start and start > 0 and text[start - 1].isalnum():
+                continue
+            if head.word_end and end < n and text[end].isalnum():
+                continue
+            posted: str | None = None  # the same posted text for every term of the key
+            a = b = 0
             for term in group:
-                start = end - len(term.key)
-                if term.word_start and start > 0 and text[start - 1].isalnum():
-                    continue
-                if term.word_end and end < n and text[end].isalnum():
-                    continue
                 # squeezed matching: "teen" is stored as "ten"; refuse text with fewer repeats
                 # than the term ("ten" is not "teen") - posters add letters, never drop them
                 if (
@@ -176,10 +191,14 @@ class Catalog:
                     and any(runs[start + k] < r for k, r in term.repeats)
                 ):
                     continue
-                posted = keys.original_text(start, end)
+                if posted is None:
+                    a, b = keys.original_span(start, end)
+                    posted = keys.original[a:b]
                 # term.plain is already in _plain form, so an exact copy needs no normalising
-                disguised = posted != term.plain and _plain(posted) != term.plain
-                hits.append(TermHit(term.target, start, end, term.weight, disguised))
+                disguised = posted != term.plain and _plain_cached(posted) != term.plain
+                hits.append(
+                    TermHit(term.target, start, end, term.weight, disguised, term.key, a, b)
+                )
         return hits
 
 
@@ -189,6 +208,10 @@ def _plain(s: str) -> str:
     if not s.isascii():
         s = "".join(c for c in unicodedata.normalize("NFD", s) if unicodedata.category(c) != "Mn")
     return " ".join(s.lower().split())
+
+
+#: :func:`_plain` of posted words, which repeat across ads ("Young", "NEW", "Roses")
+_plain_cached = lru_cache(maxsize=8192)(_plain)
 
 
 def _compile_term(target: str, raw: str, weight: float) -> _Term:
@@ -206,6 +229,7 @@ def _compile_term(target: str, raw: str, weight: float) -> _Term:
         weight=weight,
         word_start=key[0].isalnum(),
         word_end=key[-1].isalnum(),
+        size=len(key),
         repeats=tuple((k, r) for k, r in enumerate(runs) if r > 1),
     )
 
