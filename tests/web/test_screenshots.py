@@ -42,6 +42,38 @@ def test_screenshots(page: Any, site: Site) -> None:
         page.goto(f"/networks/{net[0]['id']}")
         page.wait_for_load_state("networkidle")
         _shot(page, "network")
+        # an analyst opens a case from the network and notes why
+        page.fill("#case-title", "Circuit across three cities")
+        page.click("#open-case")
+        page.wait_for_url("**/cases/**")
+        page.fill("#note-text", "Same phone and template in every city; refer to the task force.")
+        page.click("form[action$='/notes'] button")
+        page.wait_for_load_state("networkidle")
+        _shot(page, "case")
+    page.click("text=Sign out")
+    _legal_requests(site)
+    login(page, "lia", "/legal")
+    _shot(page, "legal")
+
+
+def _legal_requests(site: Site) -> None:
+    from datetime import timedelta
+
+    from redflags.evidence.legal import LegalRegister, LegalScope, today_utc
+    from redflags.web.render import forget_deadlines
+
+    ads = [row["ad_id"] for row in site.store.queue(limit=2)[0]]
+    register = LegalRegister(site.store)
+    for kind, days_ago, case_no in (("preservation", 85, "SO-2026-0141"), ("subpoena", 3, "GJ-77")):
+        register.add(
+            kind,
+            agency="Synthetic County Sheriff",
+            agency_case=case_no,
+            received_on=today_utc() - timedelta(days=days_ago),
+            scope=LegalScope(ads=tuple(ads)),
+            actor=_system(),
+        )
+    forget_deadlines()
 
 
 def _system() -> Any:
