@@ -243,8 +243,8 @@ def login(page: Any, name: str, next_url: str = "/") -> None:
     page.goto(f"/login?next={next_url}")
     page.fill("#name", name)
     page.fill("#password", PASSWORDS[name])
-    page.click("button[type=submit]")
-    page.wait_for_load_state()
+    with page.expect_navigation():  # read nothing before the signed-in page has replaced this one
+        page.click("button[type=submit]")
 
 
 def assert_accessible(page: Any) -> None:

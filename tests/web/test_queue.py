@@ -37,7 +37,8 @@ def test_queue_lists_open_items_highest_risk_first(page: Any, site: Site) -> Non
 def test_filters_narrow_the_queue(page: Any, site: Site) -> None:
     login(page, "rita", "/queue")
     page.select_option("select[name=level]", "high")
-    page.click("form.filters button[type=submit]")
+    with page.expect_navigation():
+        page.click("form.filters button[type=submit]")
     rows = _rows(page)
     assert rows and all(r["level"] == "high" for r in rows)
     page.goto("/queue?category=youth")
@@ -128,7 +129,8 @@ def test_language_filter_narrows_the_queue(page: Any, site: Site) -> None:
     )
     assert ["ru", "Russian"] in options and ["en", "English"] in options
     page.select_option("select[name=language]", "ru")
-    page.click("form.filters button[type=submit]")
+    with page.expect_navigation():
+        page.click("form.filters button[type=submit]")
     assert "language=ru" in page.url
     want, total = site.store.queue(language="ru", limit=50)
     assert total > 0, "the seeded demo ads queue some in Russian"
