@@ -56,6 +56,10 @@ DECIDED_AFTER = timedelta(days=7)
 MARKER = "bench.bigstore"
 REVIEWERS = ("bench-rev1", "bench-rev2", "bench-rev3", "bench-rev4")
 _TS = "%Y-%m-%d %H:%M:%S.%f"  # how SQLAlchemy stores DateTime in SQLite
+#: the tables each copy of the base corpus writes, parents before children
+_COPIED = (
+    "ads", "ad_versions", "assessments", "entities", "review_items", "decisions", "audit_log",
+)  # fmt: skip
 _GEO = {a: i for i, a in enumerate(GEO_AREA_CODES)}
 _US = {(c.name, c.region, c.country): i for i, c in enumerate(US_CITIES)}
 
@@ -296,18 +300,7 @@ def build(db: Path, info: BuildInfo, log: Callable[[str], None] = print) -> Buil
     for k in range(replicas):
         rep = Replica(k, base_ids, nbase)
         count = min(nbase, info.ads - k * nbase)
-        rows: dict[str, list[dict[str, Any]]] = {
-            t: []
-            for t in (
-                "ads",
-                "ad_versions",
-                "assessments",
-                "entities",
-                "review_items",
-                "decisions",
-                "audit_log",
-            )
-        }
+        rows: dict[str, list[dict[str, Any]]] = {t: [] for t in _COPIED}
         for head in base["ads"][:count]:
             bid = head["id"]
             nid = rep.ad(bid)
@@ -433,15 +426,7 @@ def build(db: Path, info: BuildInfo, log: Callable[[str], None] = print) -> Buil
                     )
                 rows["review_items"].append(item)
         con.execute("BEGIN")
-        for table in (
-            "ads",
-            "ad_versions",
-            "assessments",
-            "entities",
-            "review_items",
-            "decisions",
-            "audit_log",
-        ):
+        for table in _COPIED:  # parents before children
             _insert(con, table, rows[table])
         if count == nbase:  # the link run's networks of a whole replica
             nets, mems = [], []
