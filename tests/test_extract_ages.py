@@ -383,6 +383,17 @@ def test_word_start_fast_path(text: str) -> None:
 
 @settings(max_examples=300, deadline=None)
 @given(_FRAGMENTS)
+def test_find_cue_no_word_shortcut(text: str) -> None:
+    """_find_cue() gives up on the character before the gap exactly when _word_start() would
+    find no word there (its former test)."""
+    low = ages_mod._lower(text)
+    for j in range(len(low) + 1):
+        no_word = not j or not (low[j - 1].isalpha() or low[j - 1] in ages_mod._APOS)
+        assert no_word == (ages_mod._word_start(low, j) == j)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_FRAGMENTS)
 def test_cue_and_marker_prefilters_change_nothing(text: str) -> None:
     """The cue-word and marker-letter sets only skip work whose answer is "nothing"."""
     low = ages_mod._lower(Views(text).folded.text)

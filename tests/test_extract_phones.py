@@ -391,10 +391,13 @@ def _reference_chunks(text: str, a: int, z: int) -> list[tuple[int, int, str, bo
 @given(st.lists(_FAST_PIECES, max_size=30).map("".join))
 def test_chunks_are_tight_groups(text: str) -> None:
     for run in phones._RUN.finditer(text):
+        chunks, n_digits = phones._chunks(text, *run.span())
         got = [
-            (c.start, c.end, c.digits, c.strong_after) for c in phones._chunks(text, *run.span())
+            (c.start, c.end, c.digits, phones._strong_after(text, chunks, i))
+            for i, c in enumerate(chunks)
         ]
         assert got == _reference_chunks(text, *run.span())
+        assert n_digits == sum(ch in "0123456789" for ch in run.group())
 
 
 @settings(max_examples=300, deadline=None)

@@ -362,3 +362,54 @@ def test_line_break_and_spans_without_offset_lists(text: str) -> None:
             assert prices_mod._line_break(lines, a, b) == ("\n" in gap or "\r" in gap)
     for e in extract(Views(text), "body", Context()):
         assert e.span is not None and e.span.text == text[e.span.start : e.span.end]
+
+
+_TOKENS = st.lists(
+    st.sampled_from(
+        ["@", "luna", "27", "usd", "gbp", "eur", "x", "usdx", "_", ".", "$", "é", "руб", "ß",
+         "hh", " ", "/", "’", "İ", "ǅ", "ﬁ", "²", "rub"]
+    ),
+    max_size=10,
+).map("".join)
+
+
+def _slow_word_start(low: str, end: int) -> int:
+    i = end
+    while i > 0 and low[i - 1].isalpha():
+        i -= 1
+    return i
+
+
+def _slow_word_end(low: str, start: int) -> int:
+    i = start
+    while i < len(low) and low[i].isalpha():
+        i += 1
+    return i
+
+
+def _slow_currency_before(low: str, pos: int) -> tuple[str, int] | None:
+    """:func:`prices._currency_before` as it read before its three-letter-code shortcut."""
+    k = pos - 1
+    if k >= 0 and low[k] == " ":
+        k -= 1
+    if k < 0:
+        return None
+    c = low[k]
+    if c in prices_mod._SYMBOLS:
+        return prices_mod._currency_before(low, pos)  # (unchanged branch)
+    if c.isalpha():
+        i = _slow_word_start(low, k + 1)
+        if low[i : k + 1] in prices_mod._CODES:
+            return low[i : k + 1], i
+    return None
+
+
+@settings(max_examples=300, deadline=None)
+@given(_TOKENS | st.text(max_size=30))
+def test_word_bounds_and_codes_fast_paths(text: str) -> None:
+    """The ASCII rstrip/lstrip shortcuts and the three-letter code test change no answer."""
+    low = prices_mod._lower(text)
+    for i in range(len(low) + 1):
+        assert prices_mod._word_start(low, i) == _slow_word_start(low, i)
+        assert prices_mod._word_end(low, i) == _slow_word_end(low, i)
+        assert prices_mod._currency_before(low, i) == _slow_currency_before(low, i)

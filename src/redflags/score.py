@@ -31,16 +31,42 @@ def _noisy_or(weights: Sequence[float]) -> float:
     return 1.0 - keep
 
 
+def contributions(weights: Sequence[float]) -> tuple[float, list[float]]:
+    """Noisy-OR risk of ``weights`` and each weight's contribution (risk minus risk without it).
+
+    Bit-identical to ``risk - _noisy_or(weights[:i] + weights[i + 1:])``: the product without
+    weight ``i`` is the running product of the weights before it (kept from one pass), then
+    multiplied on by the weights after it, so the same factors are multiplied in the same order.
+    """
+    factors = [1.0 - w for w in weights]
+    before = [1.0]
+    for f in factors:
+        before.append(before[-1] * f)
+    risk = 1.0 - before[-1]
+    out: list[float] = []
+    for i in range(len(factors)):
+        keep = before[i]
+        for f in factors[i + 1 :]:
+            keep *= f
+        out.append(max(0.0, risk - (1.0 - keep)))
+    return risk, out
+
+
 def score(
     findings: Sequence[Finding], commerce: float, cfg: ScoringConfig
 ) -> tuple[float, tuple[Finding, ...], tuple[str, ...]]:
-    """Return ``(risk, findings with contributions, explanation lines)``."""
-    weights = [f.weight for f in findings]
-    risk = _noisy_or(weights)
+    """Return ``(risk, findings with contributions, explanation lines)``.
+
+    A finding whose ``contribution`` already holds the computed value (``screen`` builds them
+    that way, see :func:`contributions`) is returned as is instead of being rebuilt.
+    """
+    risk, contribs = contributions([f.weight for f in findings])
     scored: list[Finding] = []
-    for i, f in enumerate(findings):
-        without = _noisy_or(weights[:i] + weights[i + 1 :])
-        # what dataclasses.replace(f, contribution=...) builds, without its per-call reflection
+    for f, c in zip(findings, contribs, strict=True):
+        if f.contribution == c:
+            scored.append(f)
+            continue
+        # what dataclasses.replace(f, contribution=c) builds, without its per-call reflection
         scored.append(
             Finding(
                 f.indicator,
@@ -51,7 +77,7 @@ def score(
                 f.explanation,
                 f.evidence,
                 f.matched,
-                max(0.0, risk - without),
+                c,
             )
         )
     explanation: list[str] = []
@@ -62,7 +88,7 @@ def score(
         )
     else:
         explanation.append(f"Commercial-sex ad (commerce {commerce:.2f}).")
-    ranked = sorted(scored, key=lambda f: (-f.contribution, f.indicator))
+    ranked = sorted(scored, key=_rank) if len(scored) > 1 else scored
     for f in ranked:
         if f.contribution <= 0.0:
             continue
@@ -72,3 +98,8 @@ def score(
     if context:
         explanation.append("Context only (no risk weight): " + ", ".join(context))
     return min(max(risk, 0.0), 1.0), tuple(scored), tuple(explanation)
+
+
+def _rank(f: Finding) -> tuple[float, str]:
+    """Explanation order: biggest contribution first, ties by indicator id."""
+    return (-f.contribution, f.indicator)

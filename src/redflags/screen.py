@@ -31,7 +31,7 @@ from redflags.extract import prices as prices_x
 from redflags.indicators.catalog import Catalog, TermHit, default_catalog
 from redflags.model import TEXT_FIELDS, Ad, Assessment, Entity, Finding, Span
 from redflags.normalize import Views
-from redflags.score import score
+from redflags.score import contributions, score
 
 __all__ = ["screen"]
 
@@ -137,16 +137,16 @@ def _commerce(
     return 1.0 / (1.0 + math.exp(-z))
 
 
-#: an indicator computed from entities: its id, the one entity kind its function reads (None:
-#: several kinds) and the test an entity must pass
-_Functional = tuple[str, str | None, Callable[[Entity, ScreenConfig], bool]]
+#: an indicator computed from entities: its id, the entity pool its function reads (see
+#: ``_FUNCTION_KINDS``) and the test an entity must pass
+_Functional = tuple[str, str, Callable[[Entity, ScreenConfig], bool]]
 
 
 @lru_cache(maxsize=8)
 def _catalog_tables(cat: Catalog) -> tuple[tuple[_Functional, ...], dict[str, int]]:
     """Per catalog: the indicators computed from entities, and each indicator's position."""
     functional = tuple(
-        (ind.id, _FUNCTION_KINDS.get(ind.function), _PREDICATES[ind.function])
+        (ind.id, _FUNCTION_KINDS[ind.function], _PREDICATES[ind.function])
         for ind in cat.indicators
         if ind.function is not None and ind.function in _PREDICATES
     )
@@ -159,6 +159,9 @@ def _span_order(s: Span) -> tuple[int, int, int]:
 
 _FIELD_ORDER = {name: k for k, name in enumerate(TEXT_FIELDS)}
 
+#: pool key of the entities with ``disguised`` set (every kind, in entity order)
+_DISGUISED = "disguised"
+
 
 def _findings(
     cat: Catalog,
@@ -166,68 +169,85 @@ def _findings(
     hits: Sequence[tuple[str, Views, TermHit]],
     entities: Sequence[Entity],
 ) -> list[Finding]:
+    """Findings in catalog order, each built once with its risk contribution already set.
+
+    ``score`` recomputes the same contributions and keeps these objects as they are.
+    """
     functional, position = _catalog_tables(cat)
-    evidence: dict[str, list[Span]] = {}
-    matched: dict[str, list[str]] = {}
+    # indicator id -> (evidence spans without duplicates, matched keys), in discovery order
+    found: dict[str, tuple[list[Span], list[str]]] = {}
 
     def add(ind_id: str, span: Span | None, norm: str) -> None:
-        if ind_id not in position:
-            return
-        spans = evidence.setdefault(ind_id, [])
-        if span is not None and span not in spans:
-            spans.append(span)
-        matched.setdefault(ind_id, []).append(norm)
+        entry = found.get(ind_id)
+        if entry is None:
+            if ind_id not in position:
+                return
+            entry = found[ind_id] = ([], [])
+        if span is not None and span not in entry[0]:
+            entry[0].append(span)
+        entry[1].append(norm)
 
     for field, views, h in hits:
-        if h.target in _NOT_INDICATORS:
+        target = h.target
+        if target in _NOT_INDICATORS:
             continue
         a, b = h.original_start, h.original_end
         span = Span(field, a, b, views.original[a:b])
-        add(h.target, span, h.key)
-        if h.disguised and cat.get(h.target).obfuscation_sensitive:
+        add(target, span, h.key)
+        if h.disguised and cat.get(target).obfuscation_sensitive:
             add("obfuscation.keyword", span, h.key)
 
     if entities:
-        by_kind: dict[str, list[Entity]] = {}
+        # each function reads only its pool (same order: entity order within the pool); most
+        # ads have no crypto, handle, age or disguised entity at all
+        pools: dict[str, list[Entity]] = {}
         for ent in entities:
-            by_kind.setdefault(ent.kind, []).append(ent)
-        for ind_id, kind, pred in functional:
-            # only the kind the function reads (same order: entity order within a kind)
-            pool = entities if kind is None else by_kind.get(kind, ())
-            for ent in pool:  # most ads have no crypto, handle or age at all
+            pool = pools.get(ent.kind)
+            if pool is None:
+                pools[ent.kind] = [ent]
+            else:
+                pool.append(ent)
+            if ent.disguised:
+                pools.setdefault(_DISGUISED, []).append(ent)
+        for ind_id, pool_key, pred in functional:
+            for ent in pools.get(pool_key, ()):
                 if pred(ent, cfg):
                     add(ind_id, ent.span, str(ent.value))
 
-    out: list[Finding] = []
+    if not found:
+        return []
     # catalog order keeps output deterministic
-    for ind_id in sorted(matched, key=position.__getitem__):
-        ind = cat.indicators[position[ind_id]]
-        spans = evidence.get(ind_id, [])
-        if len(spans) > 1:
-            spans = sorted(spans, key=_span_order)
+    indicators = cat.indicators
+    inds = [indicators[k] for k in sorted(map(position.__getitem__, found))]
+    _risk, contribs = contributions([ind.weight for ind in inds])
+    out: list[Finding] = []
+    for ind, contribution in zip(inds, contribs, strict=True):
+        spans, matched = found[ind.id]
         out.append(
             Finding(
-                indicator=ind.id,
-                category=ind.category,
-                weight=ind.weight,
-                version=ind.version,
-                source=ind.source,
-                explanation=ind.explanation,
-                evidence=tuple(spans),
-                matched=tuple(dict.fromkeys(matched[ind_id])),
+                ind.id,
+                ind.category,
+                ind.weight,
+                ind.version,
+                ind.source,
+                ind.explanation,
+                tuple(sorted(spans, key=_span_order) if len(spans) > 1 else spans),
+                tuple(dict.fromkeys(matched)) if len(matched) > 1 else tuple(matched),
+                contribution,
             )
         )
     return out
 
 
-#: the one entity kind each function reads (functions reading several kinds scan them all)
-_FUNCTION_KINDS: dict[str, str | None] = {
+#: the entities each function reads: one kind, or every disguised entity (a function reading
+#: several kinds); the predicate still checks everything, a pool only skips entities early
+_FUNCTION_KINDS: dict[str, str] = {
     "minor_age": "age",
     "age_18_19": "age",
     "crypto_wallet": "crypto",
     "p2p_handle": "handle",
     "disguised_phone": "phone",
-    "disguised_contact": None,
+    "disguised_contact": _DISGUISED,
     "low_price": "price",
 }
 

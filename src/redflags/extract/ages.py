@@ -36,12 +36,13 @@ fullwidth or keycap digits).  The span covers the whole expression, from cue to 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import NamedTuple
 
 import ahocorasick
 
-from redflags.extract import Context, span_of
-from redflags.model import Entity
+from redflags.extract import Context
+from redflags.model import Entity, Span
 from redflags.normalize import Normalized, Views
 
 __all__ = ["MAX_AGE", "MIN_AGE", "extract", "word_number"]
@@ -448,7 +449,8 @@ def extract(v: Views, field: str, ctx: Context) -> list[Entity]:
     del ctx  # ages do not depend on the ad's country
     folded = v.folded
     text = folded.text
-    identity = text is folded.original  # folded character i is posted character i
+    original = folded.original
+    identity = text is original  # folded character i is posted character i
     low = _lower(text)
     out: list[Entity] = []
     for num in _numbers(low):
@@ -456,8 +458,8 @@ def extract(v: Views, field: str, ctx: Context) -> list[Entity]:
             continue
         found = _check(text, low, num, folded)
         if found is not None:
-            a, b = found
-            span = span_of(v, folded, a, b, field)
+            a, b = found if identity else folded.original_span(*found)
+            span = Span(field, a, b, original[a:b])  # (what span_of() builds, minus a call)
             # (two plain digits of an unmapped view are the number as posted: 10 <= value)
             disguised = not (identity and not num.lang and not num.split) and (
                 folded.original_text(num.start, num.end) != str(num.value)
@@ -561,9 +563,9 @@ def _find_cue(low: str, start: int) -> tuple[str, str, int] | None:
     j = start
     while j > 0 and start - j < 4 and low[j - 1] in " :=-–":
         j -= 1
+    if not j or not (low[j - 1].isalpha() or low[j - 1] in _APOS):
+        return None  # no word ends here (what :func:`_word_start` would find, without a call)
     i = _word_start(low, j)
-    if i == j:
-        return None
     if low[i:j] not in _CUE_LEAD:
         return None  # no cue phrase ends with this word, and it is no "a" or modifier either
     article = False
@@ -645,7 +647,7 @@ def _name_cue(
             return None
         if _AFTER_CUE_BAD.match(low, end) and not low.startswith(")", end):
             return None
-    if _places_lookup(name) is not None:
+    if _is_place(name):
         return None  # "Miami, 33" is not a person
     return m.start()
 
@@ -658,10 +660,13 @@ def _line_break_at(folded: Normalized | None, pos: int) -> bool:
     return "\n" in folded.original[a:b]
 
 
-def _places_lookup(name: str) -> object:
+@lru_cache(maxsize=4096)
+def _is_place(name: str) -> bool:
+    """Whether a capitalised word is a known city name (cached: names repeat across ads, and
+    each gazetteer lookup folds its argument; the gazetteer is imported on first use)."""
     from redflags.extract.places import lookup
 
-    return lookup(name)
+    return lookup(name) is not None
 
 
 def _name_before(text: str, low: str, start: int) -> bool:

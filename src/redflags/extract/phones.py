@@ -179,28 +179,35 @@ _MAX_DIGITS = 17
 class _Chunk:
     """Digit groups joined by tight separators ("415-666-7777", "(0)30")."""
 
-    __slots__ = ("start", "end", "digits", "strong_after")
+    __slots__ = ("start", "end", "digits")
 
     def __init__(self, start: int, end: int, digits: str) -> None:
         self.start = start
         self.end = end
         self.digits = digits
-        self.strong_after = False
 
 
-def _chunks(text: str, a: int, z: int) -> list[_Chunk]:
-    """The chunks of the run ``text[a:z]``: one :data:`_CHUNK` match each."""
+def _chunks(text: str, a: int, z: int) -> tuple[list[_Chunk], int]:
+    """The chunks of the run ``text[a:z]`` (one :data:`_CHUNK` match each), and their digits."""
     out: list[_Chunk] = []
-    prev: _Chunk | None = None
+    n_digits = 0
     for m in _CHUNK.finditer(text, a, z):
-        s, e = m.span()
         g = m.group()
-        cur = _Chunk(s, e, g if g.isdigit() else g.translate(_DROP_TIGHT))
-        if prev is not None:
-            prev.strong_after = text[prev.end : s].strip(" )") != ""
-        out.append(cur)
-        prev = cur
-    return out
+        if not g.isdigit():
+            g = g.translate(_DROP_TIGHT)
+        n_digits += len(g)
+        out.append(_Chunk(m.start(), m.end(), g))
+    return out, n_digits
+
+
+def _strong_after(text: str, chunks: list[_Chunk], i: int) -> bool:
+    """Whether more than spaces and ")" separate chunk ``i`` from the next one (the last: no).
+
+    Asked only when no valid number starts at chunk ``i`` (the rare path), so not precomputed.
+    """
+    if i + 1 >= len(chunks):
+        return False
+    return text[chunks[i].end : chunks[i + 1].start].strip(" )") != ""
 
 
 def _is_currency(c: str) -> bool:
@@ -351,12 +358,17 @@ def extract(v: Views, field: str, ctx: Context) -> list[Entity]:
     return _extract_from(v, view, field, ctx)
 
 
+@lru_cache(maxsize=256)
+def _region(country: str | None) -> str | None:
+    """The ``phonenumbers`` region of a context's country ("UK" is "GB"), None if unknown."""
+    code = (country or "").upper()
+    region = _ALIASES.get(code, code)
+    return region if region in _REGIONS else None
+
+
 def _extract_from(v: Views, view: Normalized, field: str, ctx: Context) -> list[Entity]:
     """:func:`extract` on ``view`` (``v.folded`` or ``v.digits``, as :func:`_view` chose)."""
-    country = (ctx.country or "").upper()
-    region: str | None = _ALIASES.get(country, country)
-    if region not in _REGIONS:
-        region = None
+    region = _region(ctx.country)
     text = view.text if view is v.folded else _unpunct(view)
     out: list[Entity] = []
     masked = "xx" in text.lower()  # only "X" and "x" lower-case to "x"
@@ -364,8 +376,8 @@ def _extract_from(v: Views, view: Normalized, field: str, ctx: Context) -> list[
         a, z = run.span()
         if z - a < _MIN_DIGITS:
             continue
-        chunks = _chunks(text, a, z)
-        if sum(len(c.digits) for c in chunks) < _MIN_DIGITS:
+        chunks, n_digits = _chunks(text, a, z)
+        if n_digits < _MIN_DIGITS:
             continue
         _scan_run(v, view, text, field, region, chunks, a, z, masked, out)
     return out
@@ -420,7 +432,8 @@ def _scan_run(
     masking checks can be skipped.
     """
     # ---- left context: lead "+" / "(", glued letters, currency, time, masking
-    lead = _LEAD.search(text, max(0, a - 6), a)
+    # a lead ends with "+", "(" or " " right before the run (a cheap test for the usual no)
+    lead = _LEAD.search(text, max(0, a - 6), a) if a and text[a - 1] in " +(" else None
     lead_start = lead.start() if lead else a
     plus = lead is not None and "+" in lead.group()
     first = 0
@@ -494,7 +507,7 @@ def _scan_run(
                 i += 1
                 continue
             # a leading 0 or "+" belongs to the number: skip to the next strong boundary
-            while i <= last and not chunks[i].strong_after:
+            while i <= last and not _strong_after(text, chunks, i):
                 i += 1
             i += 1
             continue

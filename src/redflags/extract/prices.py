@@ -41,6 +41,7 @@ GB -> GBP, ES -> EUR, RU -> RUB ...); ``$`` is the local dollar/peso where ``$``
 from __future__ import annotations
 
 import re
+import string
 from functools import lru_cache
 
 from redflags.extract import Context
@@ -118,6 +119,7 @@ _NB = r"(?<![^\W\d_])"  # not preceded by a letter
 _SYMBOLS = frozenset("$£€₽¥")
 _DOLLAR_PREFIXES = ("u$s", "us$", "ca$", "au$", "mx$", "c$", "a$", "r$")
 _CODES = frozenset({"usd", "gbp", "eur", "cad", "aud", "mxn", "rub"})
+assert all(len(c) == 3 and c.isalpha() for c in _CODES)  # (:func:`_currency_before` needs it)
 #: Currency words written after the amount ("40 dollars", "3000 руб").
 _CUR_WORDS = (
     r"usd|gbp|eur|cad|aud|mxn|rub|dollars?|dolares|dolar|dlls?|bucks|quid|pounds?"
@@ -279,11 +281,19 @@ def _lower(text: str) -> str:
     return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
 
 
+#: For an ASCII token, ``str.isalpha`` is membership in this set: ``rstrip``/``lstrip`` with it
+#: find the letters at a token's end or start at C speed ("@luxeluna27", "price73@...").
+_ASCII_LETTERS = string.ascii_letters
+
+
 def _word_start(low: str, end: int) -> int:
     """Start of the run of letters that ends at ``end`` (``end`` itself when there is none)."""
     p = low.rfind(" ", 0, end) + 1
-    if low[p:end].isalpha():
+    tok = low[p:end]
+    if tok.isalpha():
         return p
+    if tok.isascii():  # the usual handle or address: its letters after its last non-letter
+        return end - (len(tok) - len(tok.rstrip(_ASCII_LETTERS)))
     i = end
     while i > 0 and low[i - 1].isalpha():
         i -= 1
@@ -295,8 +305,11 @@ def _word_end(low: str, start: int) -> int:
     p = low.find(" ", start)
     if p < 0:
         p = len(low)
-    if low[start:p].isalpha():
+    tok = low[start:p]
+    if tok.isalpha():
         return p
+    if tok.isascii():
+        return start + (len(tok) - len(tok.lstrip(_ASCII_LETTERS)))
     i, n = start, len(low)
     while i < n and low[i].isalpha():
         i += 1
@@ -318,10 +331,12 @@ def _currency_before(low: str, pos: int) -> tuple[str, int] | None:
                 if a >= 0 and low.startswith(p, a) and not (a and low[a - 1].isalpha()):
                     return p, a
         return c, k
-    if c.isalpha():
-        i = _word_start(low, k + 1)
-        if low[i : k + 1] in _CODES:
-            return low[i : k + 1], i
+    if c.isalpha() and k >= 2:
+        # every code has three letters: a code is the word here when the three letters up to
+        # ``k`` are one and no letter comes before them (what _word_start() would tell)
+        code = low[k - 2 : k + 1]
+        if code in _CODES and (k == 2 or not low[k - 3].isalpha()):
+            return code, k - 2
     return None
 
 
