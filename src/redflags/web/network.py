@@ -33,12 +33,21 @@ from redflags.errors import NotFoundError
 from redflags.link import templates as tpl
 from redflags.store import Actor, Store, stats
 from redflags.web.auth import PageError, require_role
-from redflags.web.render import render
+from redflags.web.render import NETWORK_ROLES, render
 
-__all__ = ["GRAPH_MAX_ADS", "LIST_MAX_ADS", "VIEW_ROLES", "graph_data", "json_block", "router"]
+__all__ = [
+    "GRAPH_MAX_ADS",
+    "LIST_MAX_ADS",
+    "NETWORK_ROLES",
+    "VIEW_ROLES",
+    "graph_data",
+    "json_block",
+    "router",
+]
 
-#: roles that may open the network page and the dashboard (the platform role may not)
+#: roles that may open the dashboard (aggregates only: no ad text); the platform role may not
 VIEW_ROLES = ("reviewer", "analyst", "liaison", "admin")
+
 #: ads drawn in the graph (the riskiest); a force layout of more is unreadable and slow
 GRAPH_MAX_ADS = 300
 #: member ads listed on the page
@@ -52,7 +61,7 @@ KIND_LABELS = {
 }
 
 router = APIRouter(include_in_schema=False)
-Viewer = Annotated[Actor, Depends(require_role(*VIEW_ROLES))]
+Viewer = Annotated[Actor, Depends(require_role(*NETWORK_ROLES))]
 NetworkId = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[^\x00/]*$")]
 
 

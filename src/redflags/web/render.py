@@ -27,6 +27,10 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from redflags.store.access import allowed
 
+#: roles that may open a network page, which shows ad text (templates, names): not admins, who
+#: manage keys and users and do not read ad content (``store/access.py``), nor the platform role
+NETWORK_ROLES = ("reviewer", "analyst", "liaison")
+
 __all__ = [
     "NavLink", "deadline_count", "env", "forget_deadlines", "nav_links", "render", "static_url"
 ]
@@ -128,6 +132,7 @@ def render(request: Request, template: str, *, status: int = 200, **ctx: Any) ->
         nav=nav_links(request, user.role if user else None),
         deadlines=deadline_count(request) if user and allowed(user.role, "legal.read") else None,
         can=lambda scope: user is not None and allowed(user.role, scope),
+        network_pages=user is not None and user.role in NETWORK_ROLES,
         **ctx,
     )
     return HTMLResponse(page, status_code=status)
