@@ -20,7 +20,7 @@ from pydantic import BaseModel, Field, model_validator
 from redflags.api.app import _errors, require
 from redflags.store import Actor, Store
 
-__all__ = ["router"]
+__all__ = ["checked", "evidence_store", "router"]
 
 router = APIRouter(tags=["cases"])
 T = TypeVar("T")
@@ -59,7 +59,8 @@ class CloseIn(BaseModel):
     reason: str = Field(min_length=1, max_length=2000, pattern=_TEXT)
 
 
-def _evidence(request: Request) -> Any:
+def evidence_store(request: Request) -> Any:
+    """The app's evidence store (opened once, legal holds enforced); shared by the UI pages."""
     ev = getattr(request.app.state, "evidence", None)
     if ev is None:
         from redflags.evidence.service import open_evidence
@@ -73,7 +74,7 @@ def _evidence(request: Request) -> Any:
     return ev
 
 
-def _checked(fn: Callable[[], T]) -> T:
+def checked(fn: Callable[[], T]) -> T:
     """Input the case functions refuse (ValueError) is the caller's mistake: 422."""
     try:
         return fn()
@@ -97,8 +98,8 @@ def open_case(
 ) -> dict[str, Any]:
     from redflags.evidence.cases import open_case as open_
 
-    return _checked(
-        lambda: open_(_store(request), _evidence(request), title=body.title,
+    return checked(
+        lambda: open_(_store(request), evidence_store(request), title=body.title,
                       ad_ids=body.ad_ids, network_id=body.network_id, actor=actor)
     )
 
@@ -145,8 +146,8 @@ def add_ads(
 ) -> dict[str, Any]:
     from redflags.evidence.cases import add_ads as add
 
-    return _checked(
-        lambda: add(_store(request), _evidence(request), case_id, body.ad_ids, actor=actor)
+    return checked(
+        lambda: add(_store(request), evidence_store(request), case_id, body.ad_ids, actor=actor)
     ).to_json()
 
 
@@ -164,7 +165,7 @@ def add_note(
 ) -> dict[str, Any]:
     from redflags.evidence.cases import add_note as note
 
-    return _checked(lambda: note(_store(request), case_id, body.text, actor=actor))
+    return checked(lambda: note(_store(request), case_id, body.text, actor=actor))
 
 
 @router.post(
@@ -180,7 +181,7 @@ def close_case(
 ) -> dict[str, Any]:
     from redflags.evidence.cases import close_case as close
 
-    return _checked(lambda: close(_store(request), case_id, actor=actor, reason=body.reason))
+    return checked(lambda: close(_store(request), case_id, actor=actor, reason=body.reason))
 
 
 @router.post(
@@ -194,7 +195,7 @@ def export_case(
 ) -> Response:
     from redflags.evidence.package import export_case as export
 
-    res = export(_store(request), _evidence(request), case_id, None, actor=actor)
+    res = export(_store(request), evidence_store(request), case_id, None, actor=actor)
     return Response(
         res.data,
         media_type="application/zip",

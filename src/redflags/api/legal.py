@@ -13,14 +13,15 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 from pydantic import BaseModel, Field
 
 from redflags.api.app import _errors, require
+from redflags.api.cases import checked, evidence_store
 from redflags.evidence.legal import KINDS, LegalItem, LegalRegister, LegalScope, today_utc
 from redflags.store import Actor
 
-__all__ = ["router"]
+__all__ = ["legal_register", "router"]
 
 router = APIRouter(tags=["legal"])
 
@@ -63,20 +64,15 @@ class CloseIn(BaseModel):
     reason: str = Field(min_length=1, max_length=2000, pattern=_TEXT)
 
 
-def _register(request: Request) -> LegalRegister:
-    from redflags.api.cases import _evidence
-
-    return LegalRegister(request.app.state.store, evidence=_evidence(request))
+def legal_register(request: Request) -> LegalRegister:
+    """The legal register over the app's store, logging to its evidence store."""
+    return LegalRegister(request.app.state.store, evidence=evidence_store(request))
 
 
 def _out(item: LegalItem, today: date) -> dict[str, Any]:
     d = item.to_json()
     d["days_left"] = None if item.expires_on is None else (item.expires_on - today).days
     return d
-
-
-def _bad(exc: ValueError) -> HTTPException:
-    return HTTPException(422, str(exc))
 
 
 @router.get(
@@ -90,7 +86,7 @@ def deadlines(
     within: Annotated[int, Query(ge=0, le=3660)] = 14,
 ) -> dict[str, Any]:
     today = today_utc()
-    due = _register(request).deadlines(within=within, today=today)
+    due = legal_register(request).deadlines(within=within, today=today)
     return {
         "today": today.isoformat(),
         "within": within,
@@ -112,7 +108,7 @@ def list_items(
     ] = None,
 ) -> dict[str, Any]:
     today = today_utc()
-    items = _register(request).items(status=status, today=today)
+    items = legal_register(request).items(status=status, today=today)
     return {"items": [_out(i, today) for i in items], "total": len(items)}
 
 
@@ -126,8 +122,9 @@ def add_item(
     request: Request, body: LegalIn, actor: Annotated[Actor, Depends(require("legal.write"))]
 ) -> dict[str, Any]:
     s = body.scope
-    try:
-        item = _register(request).add(
+    register = legal_register(request)
+    item = checked(
+        lambda: register.add(
             body.kind,
             agency=body.agency,
             agency_case=body.agency_case,
@@ -144,8 +141,7 @@ def add_item(
             notes=body.notes,
             actor=actor,
         )
-    except ValueError as exc:
-        raise _bad(exc) from None
+    )
     return _out(item, today_utc())
 
 
@@ -157,7 +153,7 @@ def add_item(
 def get_item(
     request: Request, item_id: ItemId, actor: Annotated[Actor, Depends(require("legal.read"))]
 ) -> dict[str, Any]:
-    return _out(_register(request).get(item_id), today_utc())
+    return _out(legal_register(request).get(item_id), today_utc())
 
 
 @router.post(
@@ -171,10 +167,8 @@ def renew_item(
     actor: Annotated[Actor, Depends(require("legal.write"))],
     body: RenewIn | None = None,
 ) -> dict[str, Any]:
-    try:
-        item = _register(request).renew(item_id, actor=actor, notes=body.notes if body else None)
-    except ValueError as exc:
-        raise _bad(exc) from None
+    register = legal_register(request)
+    item = checked(lambda: register.renew(item_id, actor=actor, notes=body.notes if body else None))
     return _out(item, today_utc())
 
 
@@ -189,8 +183,6 @@ def close_item(
     body: CloseIn,
     actor: Annotated[Actor, Depends(require("legal.write"))],
 ) -> dict[str, Any]:
-    try:
-        item = _register(request).close(item_id, body.status, actor=actor, reason=body.reason)
-    except ValueError as exc:
-        raise _bad(exc) from None
+    register = legal_register(request)
+    item = checked(lambda: register.close(item_id, body.status, actor=actor, reason=body.reason))
     return _out(item, today_utc())

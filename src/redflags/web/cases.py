@@ -13,7 +13,7 @@
   built, logged (evidence log ``export``) and audited (``case.export``) by
   :func:`redflags.evidence.package.export_case`, exactly as ``POST /v1/cases/{id}/export``.
 
-The evidence store is the API's (:func:`redflags.api.cases._evidence`): opened once per app,
+The evidence store is the API's (:func:`redflags.api.cases.evidence_store`): opened once per app,
 with the legal register's holds enforced.
 """
 
@@ -30,6 +30,7 @@ import sqlalchemy as sa
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 
+from redflags.api.cases import evidence_store
 from redflags.errors import ConflictError, NotFoundError
 from redflags.evidence import cases as casework
 from redflags.store import Actor, Store
@@ -51,11 +52,6 @@ def _store(request: Request) -> Store:
     store: Store = request.app.state.store
     return store
 
-
-def _evidence(request: Request) -> Any:
-    from redflags.api.cases import _evidence as api_evidence
-
-    return api_evidence(request)
 
 
 def _case_url(case_id: str) -> str:
@@ -148,7 +144,7 @@ def open_case(
         raise PageError(422, "Open a case from a network page or an ad page.", "Check the form")
     case = _checked(
         lambda: casework.open_case(
-            _store(request), _evidence(request), title=form.get("title", ""), actor=actor,
+            _store(request), evidence_store(request), title=form.get("title", ""), actor=actor,
             ad_ids=[ad_id] if ad_id else [], network_id=network_id,
             image_root=request.app.state.web_image_root,
         )
@@ -173,7 +169,7 @@ def _case_page(request: Request, actor: Actor, case_id: str, *, status: int = 20
         status=status,
         case=case,
         victims=victims_of(store, case["ads"]),
-        custody=custody_summary(_evidence(request), case["id"]),
+        custody=custody_summary(evidence_store(request), case["id"]),
         error=error,
         note=note,
         max_note=casework.NOTE_CHARS,
@@ -244,7 +240,7 @@ def export_case(
 ) -> Response:
     from redflags.evidence.package import export_case as export
 
-    res = _checked(lambda: export(_store(request), _evidence(request), case_id, None,
+    res = _checked(lambda: export(_store(request), evidence_store(request), case_id, None,
                                   actor=actor))
     log.info("case %s exported by %s from the web UI: %d files, manifest %s",
              case_id, actor.name, res.files, res.manifest_sha256)

@@ -6,7 +6,7 @@ renewals left and status.  Roles that keep it (``legal.write``: liaison, admin) 
 *renew* form (a renewed 18 U.S.C. 2703(f) request: 90 more days, once) and a *close* form
 (fulfilled or withdrawn, with a reason) on each active item.  Both go through
 :class:`~redflags.evidence.legal.LegalRegister` (audited; holds and releases in the evidence
-log), with the evidence store the API uses (:func:`redflags.api.cases._evidence`).
+log), with the evidence store the API uses (:func:`redflags.api.cases.evidence_store`).
 
 The nav badge (:func:`redflags.web.render.deadline_count`) counts the same items this page
 marks as due within 14 days.
@@ -21,12 +21,12 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import RedirectResponse, Response
 
+from redflags.api.legal import legal_register
 from redflags.errors import ConflictError, NotFoundError
 from redflags.evidence.legal import (
     CLOSED_STATUSES,
     PRESERVATION_RENEWALS,
     LegalItem,
-    LegalRegister,
     today_utc,
 )
 from redflags.store import Actor
@@ -34,7 +34,7 @@ from redflags.store.access import allowed
 from redflags.web.auth import PageError, read_form, require_scope
 from redflags.web.render import BADGE_DAYS, forget_deadlines, render
 
-__all__ = ["register", "router", "row", "scope_summary"]
+__all__ = ["router", "row", "scope_summary"]
 
 router = APIRouter(include_in_schema=False)
 ItemId = Annotated[int, Path(ge=1, le=2_147_483_647)]
@@ -46,13 +46,6 @@ KIND_LABELS = {
     "warrant": "Search warrant",
 }
 DONE = {"renewed": "Renewal recorded.", "closed": "Item closed; its holds have ended."}
-
-
-def register(request: Request) -> LegalRegister:
-    """The register on the app's store, logging to the app's evidence store."""
-    from redflags.api.cases import _evidence
-
-    return LegalRegister(request.app.state.store, evidence=_evidence(request))
 
 
 def scope_summary(item: LegalItem) -> str:
@@ -111,7 +104,7 @@ def _order(item: LegalItem) -> tuple[bool, bool, date, int]:
 def _page(request: Request, actor: Actor, *, status: int = 200, error: str | None = None,
           done: str | None = None) -> Response:
     today = today_utc()
-    items = sorted(register(request).items(today=today), key=_order)
+    items = sorted(legal_register(request).items(today=today), key=_order)
     return render(
         request,
         "legal.html",
@@ -158,7 +151,7 @@ def renew(
 ) -> Response:
     note = form.get("notes", "").replace("\x00", "").strip() or None
     return _changed(
-        request, actor, lambda: register(request).renew(item_id, actor=actor, notes=note),
+        request, actor, lambda: legal_register(request).renew(item_id, actor=actor, notes=note),
         "renewed",
     )
 
@@ -174,6 +167,6 @@ def close(
     reason = form.get("reason", "").replace("\x00", "")
     return _changed(
         request, actor,
-        lambda: register(request).close(item_id, status, actor=actor, reason=reason),
+        lambda: legal_register(request).close(item_id, status, actor=actor, reason=reason),
         "closed",
     )

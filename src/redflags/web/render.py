@@ -104,7 +104,7 @@ def deadline_count(request: Request) -> int:
     """Active legal items whose last day is within :data:`BADGE_DAYS` days (today included;
     an item past its last day is marked expired by the register's sweep), cached
     :data:`BADGE_SECONDS` per app."""
-    from redflags.web.legal import register
+    from redflags.api.legal import legal_register
 
     key = id(request.app)
     now = time.monotonic()
@@ -112,7 +112,7 @@ def deadline_count(request: Request) -> int:
         hit = _badge_cache.get(key)
     if hit is not None and now - hit[0] < BADGE_SECONDS:
         return hit[1]
-    count = len(register(request).deadlines(within=BADGE_DAYS))
+    count = len(legal_register(request).deadlines(within=BADGE_DAYS))
     with _badge_lock:
         _badge_cache[key] = (now, count)
     return count
