@@ -145,6 +145,16 @@ class _Step:
     assessment_id: int | None = None
     #: index of who sent this ad (actor, source) in the batch being written
     origin: int = 0
+    #: the ad's detected language, once known (the ad row and its review item both carry it)
+    _language: str | None = None
+    _language_known: bool = False
+
+    def language(self) -> str | None:
+        """The ad's language (:func:`redflags.language.detect`), detected once per step."""
+        if not self._language_known:
+            self._language = detect_language(self.inc.ad.title, self.inc.ad.body)
+            self._language_known = True
+        return self._language
 
 
 @dataclass(slots=True)
@@ -812,7 +822,7 @@ class Store:
             "region": _clean(ad.region),
             "country": _clean(ad.country),
             "category": _clean(ad.category),
-            "language": detect_language(ad.title, ad.body),
+            "language": s.language(),
             "model": screener.model,
             "catalog_version": screener.catalog_version,
             "updated_at": now,
@@ -852,7 +862,7 @@ class Store:
             "indicators": ",".join(_indicator_ids(a)),
             "site": _clean(s.inc.ad.site),
             "city": _clean(s.inc.ad.city),
-            "language": detect_language(s.inc.ad.title, s.inc.ad.body),
+            "language": s.language(),
             "status": "open",
             "version": 1,
             "created_at": now,
