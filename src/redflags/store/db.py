@@ -109,8 +109,8 @@ def _alembic_config() -> Any:
 def upgrade(engine: Engine, revision: str = "heads") -> None:
     """Bring the schema up to ``revision`` (idempotent; runs on every start).
 
-    ``heads`` rather than ``head``: feature branches of the schema (cases, legal process) may
-    each descend from the same revision, and every head is applied.
+    The migrations form one line (0001 ... 0007); ``heads`` also applies a branch that two
+    pieces of work add from the same revision until they are put back in line.
     """
     from alembic import command
 
