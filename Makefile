@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: demo test lint typecheck unit bench accuracy clean
+.PHONY: demo test lint typecheck unit bench accuracy clean native
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -14,11 +14,18 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install -q -e '.[dev]'
 	@touch $(STAMP)
 
-demo: $(STAMP)
+# The screening hot path compiled with mypyc (tools/build_native.py); about 40 s, redone only
+# when a compiled module's source changed.  If compiling fails, redflags runs from its sources
+# (same results, slower) and says so; CI's REDFLAGS_REQUIRE_NATIVE=1 turns that into a failure.
+native: $(STAMP)
+	@$(BIN)/python tools/build_native.py --if-stale || \
+	  echo "note: compiling the screening modules failed; running from the pure-Python sources"
+
+demo: native
 	$(BIN)/redflags demo --out redflags-demo
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests bench docs
+	$(BIN)/ruff check src tests bench docs tools
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
@@ -34,17 +41,21 @@ $(CHROMIUM):
 	    DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null 2>&1; } || true
 	@test -x $(CHROMIUM) || echo "note: $(CHROMIUM) could not be installed; browser tests will skip"
 
-unit: $(STAMP) $(CHROMIUM)
+# Doctests run on the pure sources: doctest cannot see inside compiled functions, and
+# tests/test_native.py checks that the compiled build gives the same results.
+unit: native $(CHROMIUM)
 	$(BIN)/python -m pytest -n 2 -q
-	$(BIN)/python -m pytest -q --doctest-modules src/redflags --ignore=src/redflags/store/migrations
+	REDFLAGS_PURE=1 $(BIN)/python -m pytest -q --doctest-modules src/redflags \
+	  --ignore=src/redflags/store/migrations
 
 test: lint typecheck unit
 
 accuracy: $(STAMP)
 	$(BIN)/python docs/accuracy.py
 
-bench: $(STAMP)
+bench: native
 	$(BIN)/python bench/scan.py
 
 clean:
-	rm -rf $(VENV) redflags-demo .pytest_cache .mypy_cache .ruff_cache
+	-test -x $(BIN)/python && $(BIN)/python tools/build_native.py --clean
+	rm -rf $(VENV) build redflags-demo .pytest_cache .mypy_cache .ruff_cache

@@ -7,11 +7,15 @@ import re
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tests.purepy import load_source
 
 from redflags.extract import Context
 from redflags.extract import ages as ages_mod
 from redflags.extract.ages import extract, word_number
 from redflags.normalize import Views
+
+#: a source copy whose globals a test may patch (the compiled module ignores setattr)
+_PURE_AGES = load_source("redflags.extract.ages")
 
 CTX = Context()
 
@@ -399,8 +403,8 @@ def test_cue_and_marker_prefilters_change_nothing(text: str) -> None:
     low = ages_mod._lower(Views(text).folded.text)
     fast = [ages_mod._find_cue(low, i) for i in range(len(low) + 1)]
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(ages_mod, "_CUE_LEAD", _Everything())
-        assert fast == [ages_mod._find_cue(low, i) for i in range(len(low) + 1)]
+        mp.setattr(_PURE_AGES, "_CUE_LEAD", _Everything())
+        assert fast == [_PURE_AGES._find_cue(low, i) for i in range(len(low) + 1)]
     for i in range(len(low) + 1):
         if ages_mod._STRONG_SUFFIX.match(low, i) or ages_mod._WEAK_SUFFIX.match(low, i):
             assert low[i] in ages_mod._MARKER_FIRST or low[i].isspace()

@@ -4,6 +4,10 @@
 *original* text offsets) -> ``Assessment`` (risk, level, action).  The JSON shapes written by
 ``Assessment.to_json`` are the stable contract in DESIGN.md section 3.
 
+This module is compiled with mypyc by ``make`` (see :mod:`redflags._native`).  Each class
+defines ``__reduce__``, so it pickles (to Dask or pool workers) the same way compiled or not:
+mypyc's frozen dataclasses cannot be restored attribute by attribute.
+
 >>> span = Span(field="body", start=0, end=3, text="hey")
 >>> span.to_json()
 {'field': 'body', 'start': 0, 'end': 3, 'text': 'hey'}
@@ -58,6 +62,9 @@ class Span:
     def to_json(self) -> dict[str, Any]:
         return {"field": self.field, "start": self.start, "end": self.end, "text": self.text}
 
+    def __reduce__(self) -> tuple[type[Span], tuple[str, int, int, str]]:
+        return (Span, (self.field, self.start, self.end, self.text))
+
 
 @dataclass(frozen=True, slots=True)
 class Entity:
@@ -76,6 +83,9 @@ class Entity:
     span: Span | None
     disguised: bool = False
 
+    def __reduce__(self) -> tuple[type[Entity], tuple[Any, ...]]:
+        return (Entity, (self.kind, self.value, self.data, self.span, self.disguised))
+
 
 @dataclass(frozen=True, slots=True)
 class Finding:
@@ -91,6 +101,22 @@ class Finding:
     matched: tuple[str, ...] = ()
     #: contribution of this finding to the final risk, filled by the scorer
     contribution: float = 0.0
+
+    def __reduce__(self) -> tuple[type[Finding], tuple[Any, ...]]:
+        return (
+            Finding,
+            (
+                self.indicator,
+                self.category,
+                self.weight,
+                self.version,
+                self.source,
+                self.explanation,
+                self.evidence,
+                self.matched,
+                self.contribution,
+            ),
+        )
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -128,6 +154,27 @@ class Ad:
         value = getattr(self, name, "")
         return value if isinstance(value, str) else ""
 
+    def __reduce__(self) -> tuple[type[Ad], tuple[Any, ...]]:
+        return (
+            Ad,
+            (
+                self.id,
+                self.title,
+                self.body,
+                self.site,
+                self.posted_at,
+                self.city,
+                self.region,
+                self.country,
+                self.phone,
+                self.email,
+                self.category,
+                self.images,
+                self.poster,
+                self.extra,
+            ),
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class Assessment:
@@ -142,6 +189,22 @@ class Assessment:
     entities: tuple[Entity, ...]
     model: str
     explanation: tuple[str, ...] = ()
+
+    def __reduce__(self) -> tuple[type[Assessment], tuple[Any, ...]]:
+        return (
+            Assessment,
+            (
+                self.id,
+                self.risk,
+                self.level,
+                self.action,
+                self.commerce,
+                self.findings,
+                self.entities,
+                self.model,
+                self.explanation,
+            ),
+        )
 
     def entities_json(self) -> dict[str, list[Any]]:
         out: dict[str, list[Any]] = {key: [] for key in ENTITY_KEYS.values()}
