@@ -153,3 +153,40 @@ def test_squeezed_fast_path_equals_the_map_builder(text: str) -> None:
     slow = b.build(folded.original, folded, run_list)
     assert (fast.text, fast.runs) == (slow.text, slow.runs)
     assert (fast.starts, fast.ends) == (slow.starts, slow.ends)
+
+
+#: the characters that decide between fold's one-to-one and general paths: line breaks and
+#: space runs, emoji and bullets (fold to themselves), accents and fullwidth digits (one
+#: character each), keycaps and variation selectors (fold away), combining marks, a ligature
+#: (two characters), no-break and ideographic spaces, Cyrillic look-alikes
+_FOLD_SOUP = "ab 5\n\t\r  •💋ñí５£\u20e3\ufe0f\u0301ﬁ\u00a0\u3000ас"
+
+
+@settings(max_examples=500)
+@given(st.text(alphabet=st.sampled_from(_FOLD_SOUP), max_size=40) | st.text(max_size=40))
+def test_fold_one_to_one_path_equals_the_map_builder(text: str) -> None:
+    """Whenever fold's one-to-one path answers, it answers what the general path builds."""
+    from redflags import normalize as nz
+
+    if nz._plain_ascii(text):
+        return
+    first = nz._FOLD_SPECIAL.search(text)
+    if first is None:
+        return
+    fast = nz._fold_one_to_one(text, first)
+    slow = nz._fold_general(text, first)
+    if fast is None:
+        return
+    assert len(fast) == len(text)
+    assert nz._fold_confusables(Normalized(text, fast, None, None)).text == slow.text
+    assert (slow.starts, slow.ends) == (list(range(len(text))), list(range(1, len(text) + 1)))
+
+
+def test_fold_one_to_one_path_is_taken_for_everyday_text() -> None:
+    from redflags import normalize as nz
+
+    for text in ("Hi\nthere • 💋 niña ５", "Línea\r\nnueva", "a \nb", "a\n\nb", "5\u20e3 x", "ﬁx é"):
+        first = nz._FOLD_SPECIAL.search(text)
+        assert first is not None
+        took = nz._fold_one_to_one(text, first) is not None
+        assert took == (text in ("Hi\nthere • 💋 niña ５",)), text

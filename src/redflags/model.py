@@ -6,7 +6,10 @@
 
 This module is compiled with mypyc by ``make`` (see :mod:`redflags._native`).  Each class
 defines ``__reduce__``, so it pickles (to Dask or pool workers) the same way compiled or not:
-mypyc's frozen dataclasses cannot be restored attribute by attribute.
+mypyc's frozen dataclasses cannot be restored attribute by attribute.  The classes built per
+hit (``Span``, ``Entity``, ``Finding``, ``Assessment``) spell out ``__init__``: the one
+``dataclasses`` generates is interpreted even in a compiled module and costs ~15x more there;
+they stay frozen dataclasses (``dataclasses.fields``, ``replace``, equality and hashing).
 
 >>> span = Span(field="body", start=0, end=3, text="hey")
 >>> span.to_json()
@@ -59,6 +62,12 @@ class Span:
     end: int
     text: str
 
+    def __init__(self, field: str, start: int, end: int, text: str) -> None:
+        object.__setattr__(self, "field", field)
+        object.__setattr__(self, "start", start)
+        object.__setattr__(self, "end", end)
+        object.__setattr__(self, "text", text)
+
     def to_json(self) -> dict[str, Any]:
         return {"field": self.field, "start": self.start, "end": self.end, "text": self.text}
 
@@ -83,6 +92,20 @@ class Entity:
     span: Span | None
     disguised: bool = False
 
+    def __init__(
+        self,
+        kind: EntityKind,
+        value: str | int,
+        data: Any,
+        span: Span | None,
+        disguised: bool = False,
+    ) -> None:
+        object.__setattr__(self, "kind", kind)
+        object.__setattr__(self, "value", value)
+        object.__setattr__(self, "data", data)
+        object.__setattr__(self, "span", span)
+        object.__setattr__(self, "disguised", disguised)
+
     def __reduce__(self) -> tuple[type[Entity], tuple[Any, ...]]:
         return (Entity, (self.kind, self.value, self.data, self.span, self.disguised))
 
@@ -101,6 +124,28 @@ class Finding:
     matched: tuple[str, ...] = ()
     #: contribution of this finding to the final risk, filled by the scorer
     contribution: float = 0.0
+
+    def __init__(
+        self,
+        indicator: str,
+        category: str,
+        weight: float,
+        version: int,
+        source: str,
+        explanation: str,
+        evidence: tuple[Span, ...],
+        matched: tuple[str, ...] = (),
+        contribution: float = 0.0,
+    ) -> None:
+        object.__setattr__(self, "indicator", indicator)
+        object.__setattr__(self, "category", category)
+        object.__setattr__(self, "weight", weight)
+        object.__setattr__(self, "version", version)
+        object.__setattr__(self, "source", source)
+        object.__setattr__(self, "explanation", explanation)
+        object.__setattr__(self, "evidence", evidence)
+        object.__setattr__(self, "matched", matched)
+        object.__setattr__(self, "contribution", contribution)
 
     def __reduce__(self) -> tuple[type[Finding], tuple[Any, ...]]:
         return (
@@ -189,6 +234,28 @@ class Assessment:
     entities: tuple[Entity, ...]
     model: str
     explanation: tuple[str, ...] = ()
+
+    def __init__(
+        self,
+        id: str,
+        risk: float,
+        level: Level,
+        action: Action,
+        commerce: float,
+        findings: tuple[Finding, ...],
+        entities: tuple[Entity, ...],
+        model: str,
+        explanation: tuple[str, ...] = (),
+    ) -> None:
+        object.__setattr__(self, "id", id)
+        object.__setattr__(self, "risk", risk)
+        object.__setattr__(self, "level", level)
+        object.__setattr__(self, "action", action)
+        object.__setattr__(self, "commerce", commerce)
+        object.__setattr__(self, "findings", findings)
+        object.__setattr__(self, "entities", entities)
+        object.__setattr__(self, "model", model)
+        object.__setattr__(self, "explanation", explanation)
 
     def __reduce__(self) -> tuple[type[Assessment], tuple[Any, ...]]:
         return (

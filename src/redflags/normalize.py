@@ -424,6 +424,60 @@ def fold(original: str) -> Normalized:
     first = _FOLD_SPECIAL.search(original)
     if first is None:  # only identity letters; they may still be look-alikes in Latin words
         return _fold_confusables(Normalized.identity(original))
+    text = _fold_one_to_one(original, first)
+    if text is not None:  # character i of text is character i of original
+        return _fold_confusables(Normalized(original, text, None, None))
+    return _fold_general(original, first)
+
+
+def _fold_one_to_one(original: str, first: re.Match[str]) -> str | None:
+    """What :func:`fold` makes of ``original`` when every special character folds to exactly
+    one character on its own (a line break between words, a bullet, an emoji, "ñ", a
+    fullwidth digit), so the offset map is the identity; None otherwise (a keycap or variation
+    selector that folds away, a whitespace run, a mark, a ligature), for the general path.
+
+    Most non-ASCII fields are like that, and the general path's map builder costs ~10x more.
+    A test pins this to :func:`_fold_general` on arbitrary text.
+    """
+    n = len(original)
+    parts: list[str] = []
+    pos = 0
+    m: re.Match[str] | None = first
+    while m is not None:
+        i = m.start()
+        if m.end() != i + 1:
+            return None
+        nxt = original[i + 1] if i + 1 < n else ""
+        if nxt and (nxt in (_KEYCAP, _VS16) or unicodedata.combining(nxt)):
+            return None
+        ch = original[i]
+        if ch.isspace():
+            if nxt.isspace():
+                return None
+            out = " "
+        else:
+            out = _fold_unit(ch)
+            if len(out) != 1:
+                return None
+        if out == " ":
+            # a space right after another (posted or folded) widens it in the general path
+            if i > pos:
+                if original[i - 1] == " ":
+                    return None
+            elif parts and parts[-1] == " ":
+                return None
+        if i > pos:
+            parts.append(original[pos:i])
+        parts.append(out)
+        pos = i + 1
+        m = _FOLD_SPECIAL.search(original, pos)
+    if pos < n:
+        parts.append(original[pos:])
+    return "".join(parts)
+
+
+def _fold_general(original: str, first: re.Match[str]) -> Normalized:
+    """:func:`fold` for text whose specials do not all fold one-to-one: builds an offset map."""
     b = _MapBuilder()
     n = len(original)
     pos = 0
