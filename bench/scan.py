@@ -6,6 +6,10 @@ Each measurement runs in a fresh child process so peak RSS is its own.  The base
 ``phonenumbers.PhoneNumberMatcher`` pass (region from the ad) over the same title+body text on
 one core, which is what a naive screener would spend on phones alone.  Memory flatness is shown
 by screening growing prefixes of the corpus on one worker.
+
+``make`` compiles the screening modules with mypyc (``redflags._native``); the table also
+screens the corpus from the pure-Python sources (``REDFLAGS_PURE=1``) on one worker, so the
+gain is a ratio measured in the same run on the same machine.
 """
 
 from __future__ import annotations
@@ -70,9 +74,16 @@ def child_matcher(path: str, limit: int) -> dict[str, float]:
     }
 
 
-def _run_child(*args: str) -> dict[str, float]:
+def _run_child(*args: str, pure: bool = False) -> dict[str, float]:
+    env = {k: v for k, v in os.environ.items() if k != "REDFLAGS_PURE"}
+    if pure:
+        env["REDFLAGS_PURE"] = "1"
     out = subprocess.run(
-        [sys.executable, str(HERE), "--child", *args], check=True, capture_output=True, text=True
+        [sys.executable, str(HERE), "--child", *args],
+        check=True,
+        capture_output=True,
+        text=True,
+        env=env,
     )
     result: dict[str, float] = json.loads(out.stdout.strip().splitlines()[-1])
     return result
@@ -93,7 +104,10 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(res))
         return 0
 
+    from redflags._native import status
     from redflags.synth import write_corpus
+
+    native = status()
 
     with tempfile.TemporaryDirectory() as tmp:
         corpus = Path(tmp) / "bench.jsonl"
@@ -104,6 +118,8 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"corpus: {args.ads:,} synthetic ads (seed {args.seed}), generated in {gen:.1f} s; "
             f"mean title+body {mean_chars:.0f} chars; {os.cpu_count()} cores\n"
+            f"screening modules: {'compiled' if native.compiled else 'pure Python'} "
+            f"({native.reason})\n"
         )
         rows = []
         base = _run_child("matcher", str(corpus), str(args.ads))
@@ -112,6 +128,8 @@ def main(argv: list[str] | None = None) -> int:
         rows.append(("redflags scan (full screening)", 1, one))
         two = _run_child("scan", str(corpus), "2", str(args.ads))
         rows.append(("redflags scan (full screening)", 2, two))
+        pure = _run_child("scan", str(corpus), "1", str(args.ads), pure=True)
+        rows.append(("redflags scan, pure-Python sources", 1, pure))
         print(
             f"{'what':42} {'workers':>7} {'ads':>9} {'seconds':>8} {'ads/s':>9} "
             f"{'ads/s/core':>10} {'peak RSS MB':>11}"
@@ -124,7 +142,9 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"\nfull screening vs matcher alone (1 core): "
             f"{one['ads_per_s'] / base['ads_per_s']:.2f}x; "
-            f"2 workers vs 1: {two['ads_per_s'] / one['ads_per_s']:.2f}x"
+            f"2 workers vs 1: {two['ads_per_s'] / one['ads_per_s']:.2f}x; "
+            f"this build vs pure-Python sources (1 core): "
+            f"{one['ads_per_s'] / pure['ads_per_s']:.2f}x"
         )
         print("\nmemory as the corpus grows (1 worker, streaming):")
         print(f"{'ads':>9} {'peak RSS MB':>11}")
