@@ -12,7 +12,7 @@ from tests.purepy import load_source
 from redflags.extract import Context
 from redflags.extract import ages as ages_mod
 from redflags.extract.ages import extract, word_number
-from redflags.normalize import Views
+from redflags.normalize import Views, lower_one_to_one
 
 #: a source copy whose globals a test may patch (the compiled module ignores setattr)
 _PURE_AGES = load_source("redflags.extract.ages")
@@ -380,7 +380,7 @@ class _Everything(frozenset[str]):
 @settings(max_examples=300, deadline=None)
 @given(_FRAGMENTS)
 def test_word_start_fast_path(text: str) -> None:
-    low = ages_mod._lower(text)
+    low = lower_one_to_one(text)
     for end in range(len(low) + 1):
         assert ages_mod._word_start(low, end) == _slow_word_start(low, end)
 
@@ -390,7 +390,7 @@ def test_word_start_fast_path(text: str) -> None:
 def test_find_cue_no_word_shortcut(text: str) -> None:
     """_find_cue() gives up on the character before the gap exactly when _word_start() would
     find no word there (its former test)."""
-    low = ages_mod._lower(text)
+    low = lower_one_to_one(text)
     for j in range(len(low) + 1):
         no_word = not j or not (low[j - 1].isalpha() or low[j - 1] in ages_mod._APOS)
         assert no_word == (ages_mod._word_start(low, j) == j)
@@ -400,7 +400,7 @@ def test_find_cue_no_word_shortcut(text: str) -> None:
 @given(_FRAGMENTS)
 def test_cue_and_marker_prefilters_change_nothing(text: str) -> None:
     """The cue-word and marker-letter sets only skip work whose answer is "nothing"."""
-    low = ages_mod._lower(Views(text).folded.text)
+    low = lower_one_to_one(Views(text).folded.text)
     fast = [ages_mod._find_cue(low, i) for i in range(len(low) + 1)]
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(_PURE_AGES, "_CUE_LEAD", _Everything())
@@ -434,7 +434,7 @@ _OLD_RUN_RE = re.compile(r"[0-9](?<![0-9][0-9])[0-9]?(?![0-9])")
 @settings(max_examples=300, deadline=None)
 @given(_FRAGMENTS)
 def test_digit_runs_skip_currency_signs_in_the_regex(text: str) -> None:
-    low = ages_mod._lower(Views(text).folded.text)
+    low = lower_one_to_one(Views(text).folded.text)
     old = [m.span() for m in _OLD_RUN_RE.finditer(low) if not low[m.start() - 1 : m.start()]
            or low[m.start() - 1] not in "$€£¥₽#+"]
     assert [m.span() for m in ages_mod._RUN_RE.finditer(low)] == old
@@ -447,6 +447,6 @@ def test_plain_digits_of_an_unmapped_view_are_never_disguised(text: str) -> None
     folded = Views(text).folded
     if folded.text is not folded.original:
         return
-    for num in ages_mod._numbers(ages_mod._lower(folded.text)):
+    for num in ages_mod._numbers(lower_one_to_one(folded.text)):
         if not num.lang and not num.split and num.value >= ages_mod.MIN_AGE:
             assert folded.original_text(num.start, num.end) == str(num.value)

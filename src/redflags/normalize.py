@@ -35,7 +35,15 @@ from bisect import bisect_right
 
 import ahocorasick
 
-__all__ = ["FOLD_TABLE_VERSION", "Normalized", "Views", "digits_view", "fold", "keys_view"]
+__all__ = [
+    "FOLD_TABLE_VERSION",
+    "Normalized",
+    "Views",
+    "digits_view",
+    "fold",
+    "keys_view",
+    "lower_one_to_one",
+]
 
 
 #: Bumped whenever a fold table changes, so stored assessments say what produced them.
@@ -932,6 +940,19 @@ def _rewrite_letters(norm: Normalized) -> Normalized:
 # --------------------------------------------------------------------------- views
 
 
+def lower_one_to_one(text: str) -> str:
+    """``text.lower()`` with one output character per input character, so offsets carry over:
+    a character whose lower case is longer ("İ") stays as it is.
+
+    >>> lower_one_to_one("İstanbul GIRL")
+    'İstanbul girl'
+    """
+    low = text.lower()
+    if len(low) == len(text):
+        return low
+    return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+
+
 class Views:
     """The lazily built views of one field's text; see the module docstring.
 
@@ -939,13 +960,14 @@ class Views:
     descriptor tricks, so the module also compiles with mypyc).
     """
 
-    __slots__ = ("original", "_folded", "_keys", "_digits")
+    __slots__ = ("original", "_folded", "_keys", "_digits", "_lower")
 
     def __init__(self, original: str) -> None:
         self.original = original
         self._folded: Normalized | None = None
         self._keys: Normalized | None = None
         self._digits: Normalized | None = None
+        self._lower: str | None = None
 
     @property
     def folded(self) -> Normalized:
@@ -960,6 +982,14 @@ class Views:
         if view is None:
             view = self._keys = keys_view(self.folded)
         return view
+
+    @property
+    def lower(self) -> str:
+        """The folded text lower-cased one character per character (shared by extractors)."""
+        low = self._lower
+        if low is None:
+            low = self._lower = lower_one_to_one(self.folded.text)
+        return low
 
     @property
     def digits(self) -> Normalized:

@@ -428,13 +428,6 @@ _YO_ES_BEFORE = frozenset(
 _SENTENCE_END = frozenset(".!?\n")
 
 
-def _lower(text: str) -> str:
-    """``text.lower()`` with one output character per input character (keeps offsets)."""
-    low = text.lower()
-    if len(low) == len(text):
-        return low
-    return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
-
 
 # --------------------------------------------------------------------------- extraction
 
@@ -451,7 +444,7 @@ def extract(v: Views, field: str, ctx: Context) -> list[Entity]:
     text = folded.text
     original = folded.original
     identity = text is original  # folded character i is posted character i
-    low = _lower(text)
+    low = v.lower
     out: list[Entity] = []
     for num in _numbers(low):
         if not MIN_AGE <= num.value <= MAX_AGE:

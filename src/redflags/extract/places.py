@@ -218,13 +218,6 @@ def _choose(
     return places[0]
 
 
-def _lower(text: str) -> str:
-    """``text.lower()`` with one output character per input character (keeps offsets)."""
-    low = text.lower()
-    if len(low) == len(text):
-        return low
-    return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
-
 
 def extract(v: Views, field: str, ctx: Context) -> list[Entity]:
     """Gazetteer cities named in one field's text; see the module docstring for the rules.
@@ -235,7 +228,7 @@ def extract(v: Views, field: str, ctx: Context) -> list[Entity]:
     """
     folded = v.folded
     text = folded.text
-    low = _lower(text)
+    low = v.lower
     n = len(low)
     out: list[Entity] = []
     taken = 0

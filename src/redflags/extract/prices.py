@@ -273,13 +273,6 @@ _Cand = tuple[int, int, int, int, int | float, str | None, bool, _Unit | None, _
 _Pre = tuple[str, str, str | None, int, int]
 
 
-def _lower(text: str) -> str:
-    """``text.lower()`` with one output character per input character (keeps offsets)."""
-    low = text.lower()
-    if len(low) == len(text):
-        return low
-    return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
-
 
 #: For an ASCII token, ``str.isalpha`` is membership in this set: ``rstrip``/``lstrip`` with it
 #: find the letters at a token's end or start at C speed ("@luxeluna27", "price73@...").
@@ -542,7 +535,7 @@ def extract(v: Views, field: str, ctx: Context) -> list[Entity]:
     text = folded.text
     if _HAS_DIGIT(text) is None:
         return []  # every amount has a digit (number words are not read as prices)
-    low = _lower(text)
+    low = v.lower
     cc = (ctx.country or "US").upper()
     original = folded.original
     # offsets: an identity view (text is original) maps i to i; others carry their maps
