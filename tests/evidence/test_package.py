@@ -212,3 +212,87 @@ def test_cli_case_commands(tmp_path: Path) -> None:
     assert r.exit_code == 5 and "no ad 'nope'" in r.output
     r = runner.invoke(app, ["case", "note", cid, "   ", *common])
     assert r.exit_code == 3
+
+
+def _forge(data: bytes, name: str, new: bytes) -> bytes:
+    """A careful forgery: replace one file, then rewrite SHA256SUMS and the manifest and reseal
+    it, as anyone with the package (and this source code) could."""
+    from redflags.evidence.package import MANIFEST, SUMS, _dump, _seal
+
+    files = _files(data)
+    files[name] = new
+    files[SUMS] = "".join(
+        f"{hashlib.sha256(files[p]).hexdigest()}  {p}\n"
+        for p in sorted(files) if p not in (MANIFEST, SUMS)
+    ).encode()
+    manifest = orjson.loads(files[MANIFEST])
+    manifest["files"] = [
+        {"path": p, "sha256": hashlib.sha256(files[p]).hexdigest(), "size": len(files[p])}
+        for p in sorted(files) if p != MANIFEST
+    ]
+    manifest["self_sha256"] = _seal(manifest)
+    files[MANIFEST] = _dump(manifest)
+    return _rezip(files)
+
+
+def test_a_resealed_forgery_passes_offline_but_not_against_the_evidence_log(
+    tmp_path: Path,
+) -> None:
+    store, ev, cid = _setup(tmp_path, images=False)
+    try:
+        genuine = export_case(store, ev, cid, None).data
+    finally:
+        store.close()
+    try:
+        [export] = [e for e in ev.entries() if e.event == "export"]
+        check = verify_package(genuine, log=ev)
+        assert check.ok and check.export_seq == export.seq, check.summary()
+        assert f"exported as evidence log entry {export.seq}" in check.summary()
+
+        forged = _forge(genuine, "report.html", b"<p>nothing to see</p>")
+        assert verify_package(forged).ok  # the seal alone cannot tell
+        check = verify_package(forged, log=ev)
+        assert not check.ok and check.bad == "manifest.json"
+        assert "no export of this manifest" in check.problem
+    finally:
+        ev.close()
+
+
+def test_a_package_from_another_evidence_store_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "a").mkdir()
+    store, ev, cid = _setup(tmp_path / "a", images=False)
+    try:
+        data = export_case(store, ev, cid, None).data
+    finally:
+        store.close()
+        ev.close()
+    other = EvidenceStore.open(tmp_path / "other")
+    try:
+        for k in range(3):
+            other.log_event("note", actor="t", reason=f"unrelated {k}")
+        check = verify_package(data, log=other)
+        assert not check.ok and check.bad == "manifest.json"
+        assert "evidence log head" in check.problem, check.problem
+    finally:
+        other.close()
+
+
+def test_cli_verify_against_the_evidence_log(tmp_path: Path) -> None:
+    store, ev, cid = _setup(tmp_path, images=False)
+    try:
+        data = export_case(store, ev, cid, None).data
+    finally:
+        store.close()
+        ev.close()
+    good, forged = tmp_path / "good.zip", tmp_path / "forged.zip"
+    good.write_bytes(data)
+    forged.write_bytes(_forge(data, "case.json", b"{}"))
+    runner = CliRunner()
+    evd = ["--evidence", str(tmp_path / "evidence")]
+    r = runner.invoke(app, ["case", "verify", str(good), *evd])
+    assert r.exit_code == 0 and "exported as evidence log entry" in r.output, r.output
+    assert runner.invoke(app, ["case", "verify", str(forged)]).exit_code == 0
+    r = runner.invoke(app, ["case", "verify", str(forged), *evd])
+    assert r.exit_code == 1 and "no export of this manifest" in r.output, r.output
+    r = runner.invoke(app, ["case", "verify", str(good), "--evidence", str(tmp_path / "none")])
+    assert r.exit_code == 5 and "no evidence store" in r.output, r.output

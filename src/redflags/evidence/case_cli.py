@@ -19,7 +19,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from redflags.cliutil import DbOption, opened, operator
+from redflags.cliutil import DbOption, errors_to_exit, opened, operator
 
 __all__ = ["case_app", "demo_case"]
 
@@ -204,12 +204,30 @@ def export_cmd(
 @case_app.command("verify")
 def verify_cmd(
     package: Annotated[Path, typer.Argument(help="a case package (.zip)")],
+    evidence: Annotated[
+        Path | None,
+        typer.Option(
+            "--evidence",
+            help="also check the package against this evidence store's log (the exporting "
+            "platform's check: the log must record the export of exactly this package)",
+        ),
+    ] = None,
 ) -> None:
     """Check a package offline: every file against the manifest, custody entries' hashes.
+    With --evidence, also against the evidence log that recorded its export.
     Exits 1 naming the first bad file."""
+    from redflags.evidence.log import EvidenceStore
     from redflags.evidence.package import verify_package
 
-    res = verify_package(package)
+    if evidence is None:
+        res = verify_package(package)
+    else:
+        with errors_to_exit():
+            log = EvidenceStore.open(evidence, create=False)
+            try:
+                res = verify_package(package, log=log)
+            finally:
+                log.close()
     if not res.ok:
         err.print(f"[red]{res.summary()}[/red]")
         raise typer.Exit(1)

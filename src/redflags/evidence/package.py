@@ -19,7 +19,11 @@ Files are written in sorted order with fixed timestamps, so the same case export
 manifest's SHA-256) in the evidence log and in the store's audit log.
 
 :func:`verify_package` checks a package offline: the manifest's own seal, every file's size and
-hash, no file missing or extra, and each custody entry's hash (``verify_entries``).
+hash, no file missing or extra, and each custody entry's hash (``verify_entries``).  The seal
+catches accidental change, not a careful forger, who can rewrite files and reseal; so the
+exporting platform can also check a package against its evidence log (``log=``, the CLI's
+``case verify --evidence DIR``): the log must hold an ``export`` event for exactly this
+manifest and case, and the log head the manifest records must be an entry of the log.
 """
 
 from __future__ import annotations
@@ -254,6 +258,8 @@ class PackageCheck:
     files: int = 0
     custody_entries: int = 0
     manifest: dict[str, Any] = field(default_factory=dict)
+    #: seq of the evidence log's ``export`` event for this package (checked against a log)
+    export_seq: int | None = None
 
     def fail(self, name: str, problem: str) -> PackageCheck:
         self.ok, self.bad, self.problem = False, name, problem
@@ -261,10 +267,15 @@ class PackageCheck:
 
     def summary(self) -> str:
         if self.ok:
+            logged = (
+                f"; exported as evidence log entry {self.export_seq}"
+                if self.export_seq is not None
+                else ""
+            )
             return (
                 f"intact: {self.files} files match the manifest of "
                 f"{self.manifest.get('case_id')}; {self.custody_entries} custody entries "
-                "valid"
+                f"valid{logged}"
             )
         return f"BROKEN: {self.bad}: {self.problem}"
 
@@ -273,8 +284,11 @@ def _read(zf: zipfile.ZipFile, name: str) -> bytes:
     return zf.read(name)
 
 
-def verify_package(path: Path | str | bytes) -> PackageCheck:
+def verify_package(path: Path | str | bytes, log: EvidenceStore | None = None) -> PackageCheck:
     """Check a package offline; the first problem found names its file.
+
+    With ``log`` (the exporting platform's evidence store), also check that the log recorded
+    the export of exactly this manifest (see the module docstring).
 
     >>> verify_package(b"not a zip").summary()
     'BROKEN: (package): not a zip file'
@@ -341,4 +355,40 @@ def verify_package(path: Path | str | bytes) -> PackageCheck:
         res.custody_entries = len(entries)
         if not report.ok:
             return res.fail("custody.jsonl", f"custody entry invalid: {report.first}")
+    if log is not None:
+        return _check_against_log(res, hashlib.sha256(raw).hexdigest(), log)
     return res
+
+
+def _check_against_log(res: PackageCheck, manifest_sha: str, log: EvidenceStore) -> PackageCheck:
+    """The export event of this manifest, and the head it recorded, must be in ``log``."""
+    manifest = res.manifest
+    head = manifest.get("evidence_log_head") or {}
+    head_seq, head_hash = head.get("seq"), head.get("hash")
+    head_seen = head_seq == 0  # an empty log at export has no entry to find
+    for e in log.entries():
+        if e.seq == head_seq:
+            if e.hash != head_hash:
+                return res.fail(
+                    MANIFEST,
+                    f"records evidence log head seq {head_seq} with another hash than the log's "
+                    "entry (the package or the log was rewritten)",
+                )
+            head_seen = True
+        detail = e.detail or {}
+        if e.event == "export" and detail.get("manifest_sha256") == manifest_sha:
+            if detail.get("case") != manifest.get("case_id"):
+                return res.fail(MANIFEST, f"was exported for case {detail.get('case')!r}")
+            if not head_seen:
+                break
+            res.export_seq = e.seq
+            return res
+    if not head_seen:
+        return res.fail(
+            MANIFEST, f"records evidence log head seq {head_seq}, which this log does not hold"
+        )
+    return res.fail(
+        MANIFEST,
+        "no export of this manifest in the evidence log (rewritten after export, or exported "
+        "from another store)",
+    )
