@@ -159,3 +159,60 @@ def test_bad_input_is_a_clear_page(page: Any, site: Site) -> None:
     page.click("#open-case")
     assert "title" in page.locator("main").inner_text()
     assert page.locator("h1").inner_text() == "Check the form"
+
+
+def test_add_an_ad_to_an_open_case_from_the_ad_page(page: Any, site: Site) -> None:
+    """An analyst reading an ad adds it to a case opened earlier: the ad's page offers the open
+    cases, the case then lists the ad with its captured versions, and the offer says so."""
+    first, other = site.ids["images"], site.ids["xss"]
+    login(page, "ana", f"/ads/{first}")
+    page.fill("#case-title", "Two ads, added one by one")
+    page.click("#open-case")
+    page.wait_for_url(CASE_URL)
+    match = CASE_URL.match(page.url)
+    assert match
+    cid = match.group(1)
+
+    page.goto(f"/ads/{other}")
+    option = page.locator(f"#add-case option[value='{cid}']")
+    assert option.count() == 1 and "already in it" not in option.inner_text()
+    page.select_option("#add-case", cid)
+    page.click("#add-to-case")
+    page.wait_for_url(re.compile(rf".*/cases/{cid}\?done=added$"))
+    assert "Ad added" in page.locator("p.notice").inner_text()
+    links = page.locator("table.case-ads a")
+    assert {links.nth(i).get_attribute("href") for i in range(links.count())} == {
+        f"/ads/{first}", f"/ads/{other}"
+    }
+    rows, _ = site.store.audit_entries(actor=SYSTEM, target=f"case:{cid}")
+    assert "case.add" in {r["action"] for r in rows}, {r["action"] for r in rows}
+    assert_accessible(page)
+
+    page.goto(f"/ads/{other}")
+    assert "already in it" in page.locator(f"#add-case option[value='{cid}']").inner_text()
+    # a closed case is no longer offered
+    page.goto(f"/cases/{cid}")
+    page.fill("#close-reason", "Done.")
+    page.click("#close-case")
+    page.wait_for_url(re.compile(r".*\?done=closed$"))
+    page.goto(f"/ads/{other}")
+    assert page.locator(f"#add-case option[value='{cid}']").count() == 0
+
+
+def _post_add(page: Any, site: Site) -> int:
+    token = page.locator("input[name=csrf]").first.get_attribute("value")
+    assert token
+    r = page.request.post("/cases/ads", form={"case_id": "case-00000000", "ad_id": "x",
+                                              "csrf": token},
+                          headers={"Origin": site.url}, max_redirects=0)
+    return int(r.status)
+
+
+def test_adding_to_a_case_needs_case_write(page: Any, second: Any, site: Site) -> None:
+    """Reviewers see no case form on ad pages, and the same POST made by hand is refused;
+    an analyst's identical POST gets through to the case lookup (no such case: 404)."""
+    login(page, "ana", f"/ads/{site.ids['images']}")
+    assert _post_add(page, site) == 404
+    login(second, "rita", f"/ads/{site.ids['images']}")
+    assert second.locator("#add-case").count() == 0 and second.locator("#open-case").count() == 0
+    assert _post_add(second, site) == 403

@@ -493,6 +493,29 @@ def list_cases(
     return out, int(total)
 
 
+def open_cases(
+    store: Store, *, actor: Actor, ad_id: str | None = None, limit: int = 100
+) -> list[dict[str, Any]]:
+    """Open cases an ad can be added to, most recently changed first (``id``, ``title``), and,
+    given ``ad_id``, whether it is already in each (``has_ad``).  For the ad page's form."""
+    _require(actor, "case.read")
+    query = sa.select(cases.c.id, cases.c.title).where(cases.c.status == "open")
+    if ad_id is not None:
+        has_ad = (
+            sa.select(sa.func.count())
+            .where(case_ads.c.case_id == cases.c.id, case_ads.c.ad_id == ad_id)
+            .correlate(cases)
+            .scalar_subquery()
+        )
+        query = query.add_columns(has_ad.label("has_ad"))
+    query = query.order_by(cases.c.updated_at.desc(), cases.c.id).limit(limit)
+    with store._read() as conn:
+        return [
+            {"id": r["id"], "title": r["title"], "has_ad": bool(r.get("has_ad"))}
+            for r in conn.execute(query).mappings()
+        ]
+
+
 def _case_json(conn: sa.Connection, row: sa.RowMapping) -> dict[str, Any]:
     notes = conn.execute(
         sa.select(case_notes).where(case_notes.c.case_id == row["id"]).order_by(case_notes.c.id)

@@ -20,6 +20,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 
 from redflags.errors import ConflictError, NotFoundError, StaleVersionError
+from redflags.evidence import cases as casework
 from redflags.report.html import (
     CATEGORIES,
     ENTITY_LABELS,
@@ -191,6 +192,11 @@ def _ad_page(
         show_claim=allowed(actor.role, "claim") and state in ("unclaimed", "expired"),
         # the network page applies its own role rule (it lets reviewers see the network too)
         network_link=True,
+        open_cases=(
+            casework.open_cases(store, actor=actor, ad_id=ad_id)
+            if allowed(actor.role, "case.write")
+            else []
+        ),
         verdicts=[(v, VERDICT_LABELS[v]) for v in VERDICTS],
         max_note=MAX_NOTE_CHARS,
         back=back,

@@ -8,6 +8,8 @@
   pages), networks, notes, the people advertised (:func:`redflags.evidence.cases.victims`, from
   the ads' stored text at the version the case holds: reading the page does not access the
   evidence store), and a custody summary from the evidence log.
+* ``POST /cases/ads`` — add the ad ``ad_id`` to the open case ``case_id`` (``case.write``); the
+  form is on the ad page.  The ad's versions and local images are captured as when opening.
 * ``POST /cases/{case_id}/notes`` and ``/close`` (``case.write``; closing needs a reason);
   ``POST /cases/{case_id}/export`` (``case.export``: liaison, admin) downloads the package zip,
   built, logged (evidence log ``export``) and audited (``case.export``) by
@@ -152,8 +154,27 @@ def open_case(
     return RedirectResponse(_case_url(case["id"]) + "?done=opened", 303)
 
 
+@router.post("/cases/ads")
+def add_ad(
+    request: Request, actor: Annotated[Actor, Depends(require_scope("case.write"))], form: Form
+) -> Response:
+    case_id = form.get("case_id", "").strip()
+    ad_id = form.get("ad_id", "").strip()
+    if not case_id or not ad_id:
+        raise PageError(422, "Choose a case on the ad page.", "Check the form")
+    return _change(
+        request, actor, case_id,
+        lambda: casework.add_ads(
+            _store(request), evidence_store(request), case_id, [ad_id], actor=actor,
+            image_root=request.app.state.web_image_root,
+        ),
+        "added",
+    )
+
+
 DONE = {
     "opened": "Case opened; its ads and images were captured into the evidence store.",
+    "added": "Ad added; its versions and images were captured into the evidence store.",
     "note": "Note added.",
     "closed": "Case closed.",
 }
