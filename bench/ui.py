@@ -369,7 +369,10 @@ def http(db: Path, sm: dict[str, Any], n: int) -> None:
         ("/queue?offset=1000", ["/queue?offset=1000"]),
         ("/ads/{id} (high risk)", ads),
         ("/networks/{id}", nets),
-        ("/dashboard", ["/dashboard"]),
+        # every request recomputes (what the first viewer of a window waits for) ...
+        ("/dashboard?refresh=1 (computed)", ["/dashboard?refresh=1"]),
+        # ... and what everyone else gets within the cache interval
+        ("/dashboard (cached figures)", ["/dashboard"]),
     ]
     api = [
         ("/v1/queue", ["/v1/queue"]),

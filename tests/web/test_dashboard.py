@@ -4,6 +4,7 @@ the chart functions on their own (escaping of hostile labels, bad values)."""
 from __future__ import annotations
 
 import re
+import time
 from collections import Counter
 from typing import Any
 
@@ -28,6 +29,9 @@ def _n(page: Any, tile: str) -> int:
 
 def test_dashboard_counts_match_the_store(page: Any, site: Site) -> None:
     login(page, "ana", "/dashboard")
+    # other tests change the store; figures up to 30 s old are the page's design, so recompute
+    page.click("#as-of a")
+    page.wait_for_url(re.compile(r".*refresh=1$"))
     assert page.locator("h1").inner_text() == "Dashboard"
     count = sa.func.count()
     assert _n(page, "ads") == _count(site, sa.select(count).select_from(ads))
@@ -131,3 +135,59 @@ def test_charts_refuse_values_they_cannot_draw(bad: float) -> None:
         charts.line_chart(["a"], {"s": [bad]}, title="t", chart_id="t")
     with pytest.raises(ValueError, match="one value per label"):
         charts.line_chart(["a", "b"], {"s": [1]}, title="t", chart_id="t")
+
+
+def test_dashboard_figures_are_reused_within_the_interval_and_recomputed_on_demand(
+    page: Any, site: Site
+) -> None:
+    login(page, "lia", "/dashboard?days=90")
+    first = page.locator("#as-of").inner_text()
+    time.sleep(1.1)  # the stamp has one-second resolution: a recomputation would differ
+    page.reload()
+    assert page.locator("#as-of").inner_text() == first
+    page.click("#as-of a")
+    page.wait_for_url(re.compile(r".*days=90&refresh=1$"))
+    assert page.locator("#as-of").inner_text() > first
+    assert_accessible(page)
+
+
+def test_figure_cache_ttl_refresh_and_one_computation_per_window() -> None:
+    import threading
+
+    from redflags.web.dashboard import FigureCache
+
+    clock = [100.0]
+    calls: list[int] = []
+    gate = threading.Event()
+
+    def compute(days: int) -> Any:
+        calls.append(days)
+        gate.wait(5)
+        return f"figures {days} #{len(calls)}"
+
+    cache = FigureCache(30.0, clock=lambda: clock[0])
+    gate.set()
+    assert cache.get(7, lambda: compute(7)) == "figures 7 #1"
+    clock[0] += 29.9
+    assert cache.get(7, lambda: compute(7)) == "figures 7 #1"  # still fresh
+    assert cache.get(30, lambda: compute(30)) == "figures 30 #2"  # windows are separate
+    clock[0] += 0.2
+    assert cache.get(7, lambda: compute(7)) == "figures 7 #3"  # expired
+    assert cache.get(7, lambda: compute(7), fresh=True) == "figures 7 #4"
+    # a burst on a cold window: one computation, every viewer gets its result
+    gate.clear()
+    clock[0] += 100
+    results: list[Any] = []
+    threads = [
+        threading.Thread(target=lambda: results.append(cache.get(90, lambda: compute(90))))
+        for _ in range(5)
+    ]
+    for t in threads:
+        t.start()
+    time.sleep(0.2)
+    gate.set()
+    for t in threads:
+        t.join(5)
+    assert calls.count(90) == 1 and results == ["figures 90 #5"] * 5
+    assert FigureCache(0, clock=lambda: clock[0]).get(7, lambda: compute(7)) == "figures 7 #6"
+    assert calls.count(7) == 4

@@ -36,3 +36,5 @@ class ApiSettings:
     #: evidence store directory for cases, exports and legal holds (None: the
     #: ``$REDFLAGS_EVIDENCE_DIR`` environment variable, else ``./redflags-evidence``)
     evidence_dir: Path | None = None
+    #: seconds the UI dashboard reuses a window's figures (0: compute them for every view)
+    dashboard_cache_seconds: float = 30.0
