@@ -51,6 +51,7 @@ def build() -> None:
     before = source_hashes()
     paths = [str(source_path(m).relative_to(SRC)) for m in COMPILED_MODULES]
     cwd = os.getcwd()
+    os.environ["MYPY_CACHE_DIR"] = str(BUILD / "mypy-cache")  # not src/.mypy_cache
     os.chdir(SRC)  # mypy finds pyproject.toml by walking up; setuptools maps names to folders
     try:
         ext_modules = mypycify(
