@@ -516,6 +516,35 @@ def db_upgrade(db: DbOption = None) -> None:
         store.close()
 
 
+@db_app.command("backfill-language")
+def db_backfill_language(
+    db: DbOption = None,
+    batch: Annotated[int, typer.Option("--batch", min=1, help="ads per transaction")] = 2000,
+) -> None:
+    """Detect the language of ads stored before the language column existed (migration 0007),
+    so the queue's language filter finds them; ads whose language is already set are left
+    alone."""
+    from redflags.store.backfill import backfill_language, missing_language
+
+    store = _open_store(db)
+    try:
+        total = missing_language(store)
+        with _progress() as bar:
+            task = bar.add_task("ads without a language", total=total)
+            res = backfill_language(
+                store,
+                actor=_operator(),
+                batch=batch,
+                progress=lambda n: bar.advance(task, n),
+            )
+    finally:
+        store.close()
+    err.print(
+        f"checked {res.checked:,} ads: {res.updated:,} got a language "
+        f"({res.items:,} review items); {res.checked - res.updated:,} could not be told"
+    )
+
+
 @users_app.command("add")
 def users_add(
     name: Annotated[str, typer.Argument(help="user name (letters, digits, . _ @ -)")],

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import datetime
+from pathlib import Path
 
 import orjson
 import pytest
@@ -150,3 +151,79 @@ def test_queue_index_serves_language_filtered_pages(loaded: tuple[Store, dict[st
             )
         )
     assert "COVERING INDEX ix_review_items_queue" in plan, plan
+
+
+def test_backfill_gives_ads_stored_before_0007_their_language(
+    loaded: tuple[Store, dict[str, str]],
+) -> None:
+    """Rows as migration 0007 leaves them (NULL language on the ad and its review items) get
+    the language ingest would have given them; set languages are never overwritten."""
+    from redflags.store.backfill import backfill_language, missing_language
+    from redflags.store.schema import review_items
+
+    store, truth = loaded
+    with store.engine.connect() as conn:
+        before = {str(i): lang for i, lang in conn.execute(sa.select(ads.c.id, ads.c.language))}
+    keep = sorted(i for i, lang in before.items() if lang == "en")[0]
+    with store.engine.begin() as conn:
+        conn.execute(ads.update().where(ads.c.id != keep).values(language=None))
+        conn.execute(review_items.update().where(review_items.c.ad_id != keep)
+                     .values(language=None))
+        # a language set by someone else is kept even if detection would say otherwise
+        conn.execute(ads.update().where(ads.c.id == keep).values(language="other"))
+    undetected = sum(1 for lang in before.values() if lang is None)
+    assert missing_language(store) == len(before) - 1
+
+    seen: list[int] = []
+    res = backfill_language(store, actor=SYSTEM, batch=37, progress=seen.append)
+    assert res.checked == len(before) - 1 == sum(seen) and max(seen) == 37
+    assert res.updated == len(before) - 1 - undetected
+    with store.engine.connect() as conn:
+        after = {str(i): lang for i, lang in conn.execute(sa.select(ads.c.id, ads.c.language))}
+        item_langs = {
+            a: lang
+            for a, lang in conn.execute(sa.select(review_items.c.ad_id, review_items.c.language))
+        }
+    assert after == {**before, keep: "other"}
+    assert res.items == sum(1 for a, lang in item_langs.items() if a != keep and lang)
+    assert all(item_langs[a] == after[a] for a in item_langs if a != keep)
+    assert store.queue(language="es", limit=N_ADS)[1] == sum(
+        1 for a in item_langs if after[a] == "es"
+    )
+    # again: only the undetectable ones are looked at, nothing changes
+    again = backfill_language(store, actor=SYSTEM)
+    assert (again.checked, again.updated, again.items) == (undetected, 0, 0)
+    rows, _ = store.audit_entries(actor=SYSTEM, action="store.backfill_language")
+    assert len(rows) == 2
+
+
+def test_backfill_language_cli(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from redflags.cli import app
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    store = Store.open(url)
+    try:
+        store.ingest(
+            [prepare(orjson.dumps(a).decode()) for a in (
+                {"id": "es-1", "title": "Nueva en la ciudad",
+                 "body": "Hola, soy Ana y estoy disponible para ti"},
+                {"id": "x-1", "title": "Massage"},
+            )],
+            SCREENER, actor=SYSTEM, source="cli",
+        )
+        with store.engine.begin() as conn:
+            conn.execute(ads.update().values(language=None))
+    finally:
+        store.close()
+    r = CliRunner().invoke(app, ["db", "backfill-language", "--db", url, "--batch", "1"])
+    assert r.exit_code == 0, r.output
+    assert "checked 2 ads: 1 got a language" in r.output
+    store = Store.open(url)
+    try:
+        with store.engine.connect() as conn:
+            assert {a: lang for a, lang in conn.execute(sa.select(ads.c.id, ads.c.language))} == {
+                "es-1": "es", "x-1": None}
+    finally:
+        store.close()

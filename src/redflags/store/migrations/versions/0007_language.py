@@ -3,7 +3,8 @@
 ``redflags.language.detect`` fills both at ingest from the ad as received (``en``, ``es``,
 ``ru``, ``other``; NULL = not detected).  Rows stored before this revision stay NULL (unknown):
 detecting them would mean reading and parsing every stored version, which is not a migration's
-job on a large store; they get a language when their ad is next ingested.
+job on a large store; they get a language when their ad is next ingested, or from
+``redflags db backfill-language`` (:mod:`redflags.store.backfill`), which works in batches.
 
 The queue index of 0006 is rebuilt with ``language`` as one more carried column, so a queue
 filtered by language still counts and pages from the index alone.
