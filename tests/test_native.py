@@ -147,3 +147,25 @@ def test_status_of_a_current_build_and_of_each_way_it_goes_stale(tmp_path: Path)
     # a missing extension
     next(pkg.rglob(f"prices{SUFFIX}")).unlink()
     assert "incomplete" in check(pkg, environ={}).reason
+
+
+def test_model_values_pickle_and_stay_frozen() -> None:
+    """What crosses process boundaries (pool and Dask workers) round-trips; compiled frozen
+    dataclasses need their ``__reduce__`` for that, and still refuse assignment."""
+    import dataclasses
+    import pickle
+
+    from redflags.model import Ad
+    from redflags.screen import screen
+
+    ad = Ad(id="p-1", title="New in town", body="Sweet young girl 16yo, new to this. Incall "
+            "only, 100 roses/hr. Text 305 555 0123 or snap: jenny_xo", extra={"k": [1]})
+    a = screen(ad)
+    assert a.findings and {e.kind for e in a.entities} >= {"phone", "age", "handle"}
+    for value in (ad, a, a.findings[0], a.entities[0], a.findings[0].evidence[0]):
+        back = pickle.loads(pickle.dumps(value))
+        assert back == value and type(back) is type(value)
+        field = dataclasses.fields(value)[0].name
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            setattr(value, field, None)
+    assert dataclasses.replace(a.findings[0], contribution=0.5).contribution == 0.5
