@@ -191,3 +191,18 @@ def test_fold_one_to_one_path_is_taken_for_everyday_text() -> None:
         assert first is not None
         took = nz._fold_one_to_one(text, first) is not None
         assert took == (text == everyday), text
+
+
+@settings(max_examples=500)
+@given(st.text(alphabet=st.sampled_from(_FOLD_SOUP + "привет ΑΒΓ\u00a0\x1c\x0b"), max_size=40)
+       | st.text(max_size=40))
+def test_fold_special_regex_equals_its_plain_alternation(text: str) -> None:
+    """The prefix-scanning form of _FOLD_SPECIAL finds exactly what the plain one finds."""
+    import re
+
+    from redflags import normalize as nz
+
+    plain = re.compile(nz._FOLD_SPECIAL_PLAIN)
+    for pos in range(len(text) + 1):
+        a, b = plain.search(text, pos), nz._FOLD_SPECIAL.search(text, pos)
+        assert (a and a.span()) == (b and b.span()), (text, pos)
