@@ -1,6 +1,6 @@
 """Benchmark `redflags scan`: ads/s on 1 and 2 workers, peak RSS, and a phonenumbers baseline.
 
-    python bench/scan.py [--ads 100000] [--seed 3]
+    python bench/scan.py [--ads 100000] [--seed 3] [--repeat 1]
 
 Each measurement runs in a fresh child process so peak RSS is its own.  The baseline is a plain
 ``phonenumbers.PhoneNumberMatcher`` pass (region from the ad) over the same title+body text on
@@ -9,7 +9,9 @@ by screening growing prefixes of the corpus on one worker.
 
 ``make`` compiles the screening modules with mypyc (``redflags._native``); the table also
 screens the corpus from the pure-Python sources (``REDFLAGS_PURE=1``) on one worker, so the
-gain is a ratio measured in the same run on the same machine.
+gain is a ratio measured in the same run on the same machine.  On a shared machine whose speed
+drifts, ``--repeat N`` runs every throughput measurement N times, interleaved, and keeps each
+one's fastest run (peak RSS is the largest seen).
 """
 
 from __future__ import annotations
@@ -93,6 +95,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--ads", type=int, default=100_000)
     ap.add_argument("--seed", type=int, default=3)
+    ap.add_argument("--repeat", type=int, default=1, help="runs per measurement (best kept)")
     ap.add_argument("--child", nargs="*")
     args = ap.parse_args(argv)
     if args.child is not None:
@@ -121,15 +124,23 @@ def main(argv: list[str] | None = None) -> int:
             f"screening modules: {'compiled' if native.compiled else 'pure Python'} "
             f"({native.reason})\n"
         )
-        rows = []
-        base = _run_child("matcher", str(corpus), str(args.ads))
-        rows.append(("phonenumbers.PhoneNumberMatcher only", 1, base))
-        one = _run_child("scan", str(corpus), "1", str(args.ads))
-        rows.append(("redflags scan (full screening)", 1, one))
-        two = _run_child("scan", str(corpus), "2", str(args.ads))
-        rows.append(("redflags scan (full screening)", 2, two))
-        pure = _run_child("scan", str(corpus), "1", str(args.ads), pure=True)
-        rows.append(("redflags scan, pure-Python sources", 1, pure))
+        src, n = str(corpus), str(args.ads)
+        plan = [
+            ("phonenumbers.PhoneNumberMatcher only", 1, ("matcher", src, n), False),
+            ("redflags scan (full screening)", 1, ("scan", src, "1", n), False),
+            ("redflags scan (full screening)", 2, ("scan", src, "2", n), False),
+            ("redflags scan, pure-Python sources", 1, ("scan", src, "1", n), True),
+        ]
+        best: list[dict[str, float]] = [{} for _ in plan]
+        for _ in range(max(1, args.repeat)):  # interleaved, so a slow spell hits every row
+            for k, (_name, _w, child, pure_run) in enumerate(plan):
+                r = _run_child(*child, pure=pure_run)
+                if not best[k] or r["ads_per_s"] > best[k]["ads_per_s"]:
+                    best[k] = {**r, "rss_mb": max(r["rss_mb"], best[k].get("rss_mb", 0.0))}
+                else:
+                    best[k]["rss_mb"] = max(best[k]["rss_mb"], r["rss_mb"])
+        rows = [(name, w, b) for (name, w, _c, _p), b in zip(plan, best, strict=True)]
+        base, one, two, pure = best
         print(
             f"{'what':42} {'workers':>7} {'ads':>9} {'seconds':>8} {'ads/s':>9} "
             f"{'ads/s/core':>10} {'peak RSS MB':>11}"
