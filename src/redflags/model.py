@@ -19,7 +19,7 @@ they stay frozen dataclasses (``dataclasses.fields``, ``replace``, equality and 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any, Literal
 
 __all__ = [
@@ -33,6 +33,11 @@ __all__ = [
     "Action",
     "Span",
 ]
+
+def _reduce(value: Any) -> tuple[Any, tuple[Any, ...]]:
+    """Pickle a frozen dataclass by its constructor and field values (see the module doc)."""
+    return (type(value), tuple(getattr(value, f.name) for f in fields(value)))
+
 
 Level = Literal["low", "medium", "high", "critical"]
 Action = Literal["allow", "review", "block"]
@@ -71,8 +76,8 @@ class Span:
     def to_json(self) -> dict[str, Any]:
         return {"field": self.field, "start": self.start, "end": self.end, "text": self.text}
 
-    def __reduce__(self) -> tuple[type[Span], tuple[str, int, int, str]]:
-        return (Span, (self.field, self.start, self.end, self.text))
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        return _reduce(self)
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,8 +111,8 @@ class Entity:
         object.__setattr__(self, "span", span)
         object.__setattr__(self, "disguised", disguised)
 
-    def __reduce__(self) -> tuple[type[Entity], tuple[Any, ...]]:
-        return (Entity, (self.kind, self.value, self.data, self.span, self.disguised))
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        return _reduce(self)
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,21 +152,8 @@ class Finding:
         object.__setattr__(self, "matched", matched)
         object.__setattr__(self, "contribution", contribution)
 
-    def __reduce__(self) -> tuple[type[Finding], tuple[Any, ...]]:
-        return (
-            Finding,
-            (
-                self.indicator,
-                self.category,
-                self.weight,
-                self.version,
-                self.source,
-                self.explanation,
-                self.evidence,
-                self.matched,
-                self.contribution,
-            ),
-        )
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        return _reduce(self)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -199,26 +191,8 @@ class Ad:
         value = getattr(self, name, "")
         return value if isinstance(value, str) else ""
 
-    def __reduce__(self) -> tuple[type[Ad], tuple[Any, ...]]:
-        return (
-            Ad,
-            (
-                self.id,
-                self.title,
-                self.body,
-                self.site,
-                self.posted_at,
-                self.city,
-                self.region,
-                self.country,
-                self.phone,
-                self.email,
-                self.category,
-                self.images,
-                self.poster,
-                self.extra,
-            ),
-        )
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        return _reduce(self)
 
 
 @dataclass(frozen=True, slots=True)
@@ -257,21 +231,8 @@ class Assessment:
         object.__setattr__(self, "model", model)
         object.__setattr__(self, "explanation", explanation)
 
-    def __reduce__(self) -> tuple[type[Assessment], tuple[Any, ...]]:
-        return (
-            Assessment,
-            (
-                self.id,
-                self.risk,
-                self.level,
-                self.action,
-                self.commerce,
-                self.findings,
-                self.entities,
-                self.model,
-                self.explanation,
-            ),
-        )
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        return _reduce(self)
 
     def entities_json(self) -> dict[str, list[Any]]:
         out: dict[str, list[Any]] = {key: [] for key in ENTITY_KEYS.values()}
