@@ -8,8 +8,10 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pyarrow.parquet as pq
+import pytest
 
 SECRET_BODY = "Sweet young girl new to this ask for Candy incall 80/hr 305-555-0123"
 
@@ -137,3 +139,26 @@ def test_demo_writes_report(tmp_path: Path) -> None:
     assert "<script" not in html
     assert str(report.resolve()) in proc.stderr.decode().replace("\n", "")
     assert "held for human review" in proc.stderr.decode()
+
+
+def test_an_internal_error_on_one_ad_is_reported_and_the_run_goes_on(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A bug hit by one ad costs that ad (reported by line, without quoting it), not the run."""
+    from redflags.engines import local
+    from redflags.io import Record
+
+    real = local.screen
+
+    def flaky(ad: Any, **kw: Any) -> Any:
+        if ad.id == "bad":
+            raise KeyError("secret words from the ad")
+        return real(ad, **kw)
+
+    monkeypatch.setattr(local, "screen", flaky)
+    records = [Record("t", n, json.dumps({"id": i, "body": "hello"}).encode())
+               for n, i in enumerate(["a", "bad", "c"], start=1)]
+    out = list(local.screen_records(records, workers=1))
+    assert [(o.line, o.ok) for o in out] == [(1, True), (2, False), (3, True)]
+    assert b"internal error (KeyError)" in out[1].payload
+    assert b"secret" not in out[1].payload

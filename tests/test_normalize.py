@@ -206,3 +206,17 @@ def test_fold_special_regex_equals_its_plain_alternation(text: str) -> None:
     for pos in range(len(text) + 1):
         a, b = plain.search(text, pos), nz._FOLD_SPECIAL.search(text, pos)
         assert (a and a.span()) == (b and b.span()), (text, pos)
+
+
+@pytest.mark.parametrize(
+    ("posted", "digits"),
+    [
+        ("call sıx 3o5 555 0123", "call 6 305 555 0123"),  # dotless i
+        ("ſix 305 555 0123", "6 305 555 0123"),  # long s
+        ("SİX three 0ne", "631"),  # dotted capital I
+    ],
+)
+def test_number_words_with_case_fold_traps(posted: str, digits: str) -> None:
+    """Letters that the case-insensitive word regex equates with ASCII ones but lower() does
+    not still name their number word (this once raised KeyError and stopped the screening)."""
+    assert digits_view(fold(posted)).text == digits

@@ -137,3 +137,15 @@ def test_screen_never_crashes_and_spans_hold(
     for e in a.entities:
         if e.span is not None:
             assert e.span.text == ad.text(e.span.field)[e.span.start : e.span.end]
+
+
+@pytest.mark.parametrize(
+    ("body", "phones"),
+    [("call sıx 3o5 555 0123", ["+13055550123"]), ("Sıx five 5 five", []), ("SİX three 0ne", [])],
+)
+def test_case_fold_traps_in_number_words_do_not_stop_screening(
+    body: str, phones: list[str]
+) -> None:
+    """Once a KeyError: a dotless or dotted i in a number word stopped the whole screening."""
+    a = screen(Ad(id="t", body=body))
+    assert [e.value for e in a.entities if e.kind == "phone"] == phones

@@ -798,6 +798,30 @@ _NUMBER_AC.make_automaton()
 _CASE_FOLD_TRAPS = re.compile("[\u0131\u017f\u1c80-\u1c88]")
 
 
+def _word_key(word: str) -> str:
+    """The :data:`_NUMBER_WORDS` key a case-insensitive :data:`_WORD_RE` match stands for.
+
+    Usually ``word.lower()``; but the regex also equates letters that ``lower()`` leaves apart
+    ("sıx" with a dotless i, "ſix" with a long s, "SİX"), and those must name the word too.
+    """
+    low = word.lower()
+    if low in _NUMBER_WORDS:
+        return low
+    return _TRAP_KEYS.get(word) or _trap_key(word)
+
+
+_TRAP_KEYS: dict[str, str] = {}
+
+
+def _trap_key(word: str) -> str:
+    for key in _NUMBER_WORDS:  # rare: only text with a case-fold trap gets here
+        if re.fullmatch(re.escape(key), word, re.IGNORECASE):
+            if len(_TRAP_KEYS) < 1000:
+                _TRAP_KEYS[word] = key
+            return key
+    return word.lower()  # cannot happen (the regex matched one of the keys); callers skip it
+
+
 def _is_letter(c: str) -> bool:
     """``re.fullmatch(r"[^\\W\\d_]", c)``: alphanumeric but not a decimal digit."""
     return c.isalpha() if c.isascii() else c.isalnum() and not c.isdecimal()
@@ -813,7 +837,7 @@ def _number_words(text: str) -> list[tuple[int, int, str]]:
     """
     low = text.lower()
     if len(low) != len(text) or (not text.isascii() and _CASE_FOLD_TRAPS.search(text)):
-        return [(m.start(), m.end(), m.group().lower()) for m in _WORD_RE.finditer(text)]
+        return [(m.start(), m.end(), _word_key(m.group())) for m in _WORD_RE.finditer(text)]
     n = len(text)
     found: list[tuple[int, int, str]] = []
     for last, w in _NUMBER_AC.iter(low):
@@ -847,9 +871,10 @@ def digits_view(folded: Normalized) -> Normalized:
     pos = 0
     kept: list[tuple[int, int, str]] = []
     for idx, (a, z, w) in enumerate(words):
-        if w in _WEAK_WORDS and not _near_number(text, words, idx):
+        digit = _NUMBER_WORDS.get(w)
+        if digit is None or (w in _WEAK_WORDS and not _near_number(text, words, idx)):
             continue
-        kept.append((a, z, _NUMBER_WORDS[w]))
+        kept.append((a, z, digit))
     for k, (a, z, digit) in enumerate(kept):
         if a > pos:
             b.linear(text[pos:a], pos)

@@ -12,6 +12,7 @@ worker) so the parent only reads lines and writes bytes.  Memory stays flat: at 
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import islice
@@ -26,6 +27,8 @@ from redflags.io import Record, decode_record
 from redflags.screen import screen
 
 __all__ = ["CHUNK", "PREFETCH", "Outcome", "screen_records"]
+
+log = logging.getLogger(__name__)
 
 #: records per task: big enough to amortise pickling, small enough for a smooth progress bar
 CHUNK = 256
@@ -51,7 +54,15 @@ def _screen_one(rec: Record, cfg: ScreenConfig) -> Outcome:
         ad = decode_record(rec, cfg.max_field_chars)
     except RecordError as exc:
         return Outcome(rec.source, rec.line, False, str(exc).encode(), raw_size=size)
-    a = screen(ad, config=cfg)
+    try:
+        a = screen(ad, config=cfg)
+    except Exception as exc:  # a bug must not stop a run of millions: report this ad, go on
+        # the exception's text may quote the ad, so only its type is reported
+        log.debug("screening %s failed", ad.id, exc_info=True)
+        message = (
+            f"screening failed with an internal error ({type(exc).__name__}); please report it"
+        )
+        return Outcome(rec.source, rec.line, False, message.encode(), raw_size=size)
     data: dict[str, Any] = a.to_json()
     return Outcome(
         rec.source,
