@@ -224,3 +224,34 @@ def test_migrations_create_exactly_the_models(store: Store) -> None:
     with store.engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), metadata)
     assert diff == []
+
+
+def test_an_internal_screening_error_holds_that_ad_for_review_and_the_batch_goes_on(
+    store: Store, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Fail closed: an ad the screener chokes on (a bug) is stored and queued for a person with
+    the reason in its explanation, never let through as if screened; its neighbours are normal."""
+    import redflags.screen as screen_mod
+
+    real = screen_mod.screen
+
+    def choke(ad: Ad, **kw: Any) -> Any:
+        if ad.id == "bug-1":
+            raise KeyError("words from the ad")
+        return real(ad, **kw)
+
+    monkeypatch.setattr(screen_mod, "screen", choke)
+    lines = ['{"id": "ok-1", "body": "Bake sale on Sunday"}',
+             '{"id": "bug-1", "body": "whatever"}',
+             '{"id": "ok-2", "body": "Lost cat, grey, answers to Max"}']
+    with caplog.at_level("WARNING"):
+        res = store.ingest([prepare(x) for x in lines], LocalScreener(), actor=SYSTEM,
+                           source="cli")
+    assert [r.status for r in res] == ["created"] * 3
+    items, _ = store.queue(limit=10)
+    assert [i["ad_id"] for i in items] == ["bug-1"]
+    ad = store.get_ad("bug-1", actor=SYSTEM)
+    result = ad["assessments"][-1]["result"]
+    assert result["action"] == "review" and result["indicators"] == []
+    assert "internal error (KeyError)" in result["explanation"][0]
+    assert "internal error (KeyError)" in caplog.text and "words from the ad" not in caplog.text

@@ -15,6 +15,7 @@ the same ad, not a new version.
 from __future__ import annotations
 
 import hashlib
+import logging
 import multiprocessing as mp
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -25,10 +26,12 @@ import orjson
 from redflags.config import ScreenConfig
 from redflags.errors import RecordError
 from redflags.io import MAX_FIELD_CHARS, parse_ad
-from redflags.model import Ad
+from redflags.model import Ad, Assessment
 from redflags.store.schema import ID_CHARS
 
-__all__ = ["Incoming", "LocalScreener", "PoolScreener", "Screener", "prepare"]
+__all__ = ["Incoming", "LocalScreener", "PoolScreener", "Screener", "prepare", "screened"]
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,16 +124,43 @@ class LocalScreener:
         self.catalog_version = _catalog_version()
 
     def __call__(self, ads: Sequence[Ad]) -> list[dict[str, Any]]:
-        from redflags.screen import screen
+        return [screened(ad, self.config) for ad in ads]
 
-        return [screen(ad, config=self.config).to_json() for ad in ads]
+
+def screened(ad: Ad, cfg: ScreenConfig) -> dict[str, Any]:
+    """``screen(ad).to_json()``, failing closed: an ad whose screening hits an internal error
+    (a bug) is held for a person to review, with that said in its explanation, never stored or
+    published as if it had been screened and found harmless.  The rest of the batch goes on.
+    """
+    from redflags.screen import screen
+
+    try:
+        return screen(ad, config=cfg).to_json()
+    except Exception as exc:
+        # the exception's text may quote the ad: its type only, above debug
+        log.warning("screening failed with an internal error (%s); ad held for review",
+                    type(exc).__name__)
+        log.debug("screening %s failed", ad.id, exc_info=True)
+        risk = cfg.scoring.review_at
+        return Assessment(
+            id=ad.id,
+            risk=risk,
+            level=cfg.scoring.level(risk),
+            action=cfg.scoring.action(risk),
+            commerce=0.0,
+            findings=(),
+            entities=(),
+            model=cfg.model_name,
+            explanation=(
+                f"Not screened: screening failed with an internal error ({type(exc).__name__}). "
+                "Held for a person to review; please report it.",
+            ),
+        ).to_json()
 
 
 def _screen_many(args: tuple[list[Ad], ScreenConfig]) -> list[bytes]:
-    from redflags.screen import screen
-
     ads, cfg = args
-    return [orjson.dumps(screen(ad, config=cfg).to_json()) for ad in ads]
+    return [orjson.dumps(screened(ad, cfg)) for ad in ads]
 
 
 class PoolScreener(LocalScreener):
