@@ -150,7 +150,7 @@ def test_status_of_a_current_build_and_of_each_way_it_goes_stale(tmp_path: Path)
 
 
 def test_model_values_pickle_and_stay_frozen() -> None:
-    """What crosses process boundaries (pool and Dask workers) round-trips; compiled frozen
+    """What crosses process boundaries (worker processes) round-trips; compiled frozen
     dataclasses need their ``__reduce__`` for that, and still refuse assignment."""
     import dataclasses
     import pickle

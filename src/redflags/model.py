@@ -5,7 +5,7 @@
 ``Assessment.to_json`` are the stable contract in DESIGN.md section 3.
 
 This module is compiled with mypyc by ``make`` (see :mod:`redflags._native`).  Each class
-defines ``__reduce__``, so it pickles (to Dask or pool workers) the same way compiled or not:
+defines ``__reduce__``, so it pickles (to worker processes) the same way compiled or not:
 mypyc's frozen dataclasses cannot be restored attribute by attribute.  The classes built per
 hit (``Span``, ``Entity``, ``Finding``, ``Assessment``) spell out ``__init__``: the one
 ``dataclasses`` generates is interpreted even in a compiled module and costs ~15x more there;
