@@ -247,7 +247,10 @@ def create_app(
     )
     app.state.store = store
     app.state.evidence_dir = cfg.evidence_dir
-    app.state.dashboard_cache_seconds = cfg.dashboard_cache_seconds
+    # the UI dashboard's figures per window, reused for this long (see redflags.web.dashboard)
+    from redflags.web.dashboard import FigureCache
+
+    app.state.dashboard_cache = FigureCache(cfg.dashboard_cache_seconds)
     app.state.metrics = metrics
     app.state.limiter = limiter
     app.state.key_cache = key_cache = KeyCache(cfg.key_cache_seconds)

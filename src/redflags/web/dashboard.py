@@ -45,9 +45,6 @@ _POOL = ThreadPoolExecutor(max_workers=3, thread_name_prefix="redflags-dashboard
 
 router = APIRouter(include_in_schema=False)
 Viewer = Annotated[Actor, Depends(require_role(*VIEW_ROLES))]
-#: seconds a window's figures are reused when the app's settings do not say
-DEFAULT_CACHE_SECONDS = 30.0
-
 
 @dataclass(frozen=True)
 class Figures:
@@ -90,20 +87,6 @@ class FigureCache:
             return figures
 
 
-_CACHE_LOCK = threading.Lock()
-
-
-def figure_cache(request: Request) -> FigureCache:
-    """The app's cache, made on first use with the app's ``dashboard_cache_seconds``."""
-    state = request.app.state
-    with _CACHE_LOCK:
-        cache: FigureCache | None = getattr(state, "dashboard_cache", None)
-        if cache is None:
-            ttl = getattr(state, "dashboard_cache_seconds", DEFAULT_CACHE_SECONDS)
-            cache = state.dashboard_cache = FigureCache(float(ttl))
-        return cache
-
-
 def compute_figures(store: Store, days: int) -> Figures:
     """Every figure of the page for the last ``days`` days, queried side by side."""
     now = utcnow()
@@ -142,7 +125,8 @@ def dashboard(
     store: Store = request.app.state.store
     # a window not offered (or not a number) shows the default rather than an error page
     days = int(window) if window and window.isdigit() and int(window) in WINDOWS else 30
-    fig = figure_cache(request).get(
+    cache: FigureCache = request.app.state.dashboard_cache
+    fig = cache.get(
         days, lambda: compute_figures(store, days), fresh=refresh == "1"
     )
     labels = stats.day_labels(days, fig.now)
