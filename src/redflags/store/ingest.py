@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import multiprocessing as mp
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -124,16 +124,16 @@ class LocalScreener:
         self.catalog_version = _catalog_version()
 
     def __call__(self, ads: Sequence[Ad]) -> list[dict[str, Any]]:
-        return [screened(ad, self.config) for ad in ads]
+        from redflags.screen import screen
+
+        return [screened(screen, ad, self.config) for ad in ads]
 
 
-def screened(ad: Ad, cfg: ScreenConfig) -> dict[str, Any]:
+def screened(screen: Callable[..., Assessment], ad: Ad, cfg: ScreenConfig) -> dict[str, Any]:
     """``screen(ad).to_json()``, failing closed: an ad whose screening hits an internal error
     (a bug) is held for a person to review, with that said in its explanation, never stored or
     published as if it had been screened and found harmless.  The rest of the batch goes on.
     """
-    from redflags.screen import screen
-
     try:
         return screen(ad, config=cfg).to_json()
     except Exception as exc:
@@ -159,8 +159,10 @@ def screened(ad: Ad, cfg: ScreenConfig) -> dict[str, Any]:
 
 
 def _screen_many(args: tuple[list[Ad], ScreenConfig]) -> list[bytes]:
+    from redflags.screen import screen
+
     ads, cfg = args
-    return [orjson.dumps(screened(ad, cfg)) for ad in ads]
+    return [orjson.dumps(screened(screen, ad, cfg)) for ad in ads]
 
 
 class PoolScreener(LocalScreener):
