@@ -131,14 +131,14 @@ def main(argv: list[str] | None = None) -> int:
             ("redflags scan (full screening)", 2, ("scan", src, "2", n), False),
             ("redflags scan, pure-Python sources", 1, ("scan", src, "1", n), True),
         ]
-        best: list[dict[str, float]] = [{} for _ in plan]
+        runs: list[list[dict[str, float]]] = [[] for _ in plan]
         for _ in range(max(1, args.repeat)):  # interleaved, so a slow spell hits every row
             for k, (_name, _w, child, pure_run) in enumerate(plan):
-                r = _run_child(*child, pure=pure_run)
-                if not best[k] or r["ads_per_s"] > best[k]["ads_per_s"]:
-                    best[k] = {**r, "rss_mb": max(r["rss_mb"], best[k].get("rss_mb", 0.0))}
-                else:
-                    best[k]["rss_mb"] = max(best[k]["rss_mb"], r["rss_mb"])
+                runs[k].append(_run_child(*child, pure=pure_run))
+        best = [
+            {**max(rs, key=lambda r: r["ads_per_s"]), "rss_mb": max(r["rss_mb"] for r in rs)}
+            for rs in runs
+        ]
         rows = [(name, w, b) for (name, w, _c, _p), b in zip(plan, best, strict=True)]
         base, one, two, pure = best
         print(
