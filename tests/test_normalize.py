@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -133,10 +135,27 @@ def test_digits_view_on_digit_soup(text: str) -> None:
     _check_map(v.digits, text)
 
 
+@settings(max_examples=500, deadline=None)
+@given(
+    st.text(alphabet=st.sampled_from("aalloo1122__²²½½ЖЖжжéé👑👑 .Σσ"), max_size=40)
+    | st.text(max_size=40).map(lambda t: "".join(c * 2 for c in t))
+    | st.text(max_size=60)
+)
+def test_letter_runs_equal_the_regex(text: str) -> None:
+    """Both ways of finding letter runs find what ([^\\W\\d_])\\1+ finds."""
+    from redflags import normalize as nz
+
+    for t in (text, text.lower()):  # keys_view hands over lower-cased text
+        expected = [m.span() for m in re.finditer(r"([^\W\d_])\1+", t)]
+        assert nz.letter_runs(t) == expected
+        assert nz._runs_by_code_point(t) == expected
+        assert nz._runs_by_search(t) == expected
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.text(alphabet=st.sampled_from("aAbeEoOlLsS1 .-_ёЁжЖßİ\u0301\u00a0ǅ"), max_size=60))
 def test_squeezed_fast_path_equals_the_map_builder(text: str) -> None:
-    """keys_view's inline squeeze (one re.split) builds what _squeeze_into builds."""
+    """keys_view's inline squeeze (from letter_runs) builds what _squeeze_into builds."""
     from redflags import normalize as nz
 
     folded = fold(text)
