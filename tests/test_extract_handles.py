@@ -300,8 +300,20 @@ def test_fast_platform_words_equal_the_reference(text: str) -> None:
         assert handles._may_have_ascii(raw) == _may_have_ascii_reference(raw)
 
 
-@pytest.mark.parametrize("text", ["s s", "i   i", "ooo o", "s sn", "sn nap", "wa", "k i k"])
+@pytest.mark.parametrize(
+    "text", ["s s", "i   i", "ooo o", "s sn", "sn nap", "wa", "k i k", "t tg", "tt g", "те лега"]
+)
 def test_prefilter_pair_squeeze_quirks(text: str) -> None:
     """_squeeze() leaves two-letter words alone: "s s" is not a prefix, "s sn" is."""
     raw = text.encode()
-    assert handles._may_have_ascii(raw) == _may_have_ascii_reference(raw)
+    if text.isascii():
+        assert handles._may_have_ascii(raw) == _may_have_ascii_reference(raw)
+    assert handles._may_have_by_code_point(text) == handles._may_have_str(text)
+
+
+@settings(max_examples=800, deadline=None)
+@given(_ANY_TEXT)
+def test_code_point_prefilter_equals_the_str_one(text: str) -> None:
+    """The compiled build's one-pass prefilter answers what the squeeze-and-split one does."""
+    for t in (text, fold(text).text):
+        assert handles._may_have_by_code_point(t) == handles._may_have_str(t)

@@ -52,13 +52,13 @@ FOLD_TABLE_VERSION = 1
 
 
 def _probe() -> None:
-    """Nothing: :data:`_COMPILED` looks at what kind of function this is."""
+    """Nothing: :data:`COMPILED` looks at what kind of function this is."""
 
 
 #: Whether this module runs compiled by mypyc (its functions are then not Python functions).
 #: A few hot loops come in two forms: a per-code-point loop, which compiled is the fastest,
 #: and C-speed string searches, which are the fastest from Python.
-_COMPILED = not isinstance(_probe, types.FunctionType)
+COMPILED = not isinstance(_probe, types.FunctionType)
 
 
 class Normalized:
@@ -638,7 +638,7 @@ def letter_runs(text: str) -> list[tuple[int, int]]:
     >>> letter_runs("call me soooon")
     [(2, 4), (9, 13)]
     """
-    return _runs_by_code_point(text) if _COMPILED else _runs_by_search(text)
+    return _runs_by_code_point(text) if COMPILED else _runs_by_search(text)
 
 
 def _runs_by_code_point(text: str) -> list[tuple[int, int]]:

@@ -27,10 +27,11 @@ from __future__ import annotations
 
 import re
 import string
+from typing import Final
 
 from redflags.extract import Context, span_of
 from redflags.model import Entity
-from redflags.normalize import Normalized, Views
+from redflags.normalize import COMPILED, Normalized, Views
 
 __all__ = ["PLATFORMS", "extract"]
 
@@ -144,6 +145,16 @@ def _may_have_platform_word(text: str) -> bool:
     """Cheap test, mostly at C speed, before the token-by-token scan."""
     if ("OF" in text or "X" in text) and _CASED.search(text):
         return True
+    return _may_have_word(text)
+
+
+def _may_have_word(text: str) -> bool:
+    """:func:`_may_have_str` (no "OF"/"X" check), the fastest way for how this module runs:
+    compiled, one pass over the code points through the prefix tree; from Python, one regex
+    search over translated bytes when the tokens are ASCII.  Tests pin all three together.
+    """
+    if COMPILED:
+        return _may_have_by_code_point(text)
     raw = _ascii_tokens_source(text)
     return _may_have_ascii(raw) if raw is not None else _may_have_str(text)
 
@@ -158,6 +169,109 @@ def _may_have_str(text: str) -> bool:
             if k + 1 < len(toks) and _squeeze(tok + toks[k + 1]) in _PREFIXES:
                 return True
     return False
+
+
+def _prefix_tree() -> tuple[list[int], list[dict[int, int]], list[bool]]:
+    """:data:`_PREFIXES` as a tree of states (0 is ""): ``ascii[state * 128 + code point]``
+    and ``other[state][code point]`` give the next state (-1: none); ``full[state]``: the
+    prefix is a whole platform word (in :data:`_FULL`)."""
+    ids = {"": 0}
+    for p in sorted(_PREFIXES, key=len):
+        ids[p] = len(ids)
+    ascii_next = [-1] * (128 * len(ids))
+    other: list[dict[int, int]] = [{} for _ in ids]
+    full = [False] * len(ids)
+    for p, k in ids.items():
+        full[k] = p in _FULL
+        if p:
+            c = ord(p[-1])
+            if c < 128:
+                ascii_next[ids[p[:-1]] * 128 + c] = k
+            else:
+                other[ids[p[:-1]]][c] = k
+    return ascii_next, other, full
+
+
+_TREE: Final = _prefix_tree()
+# Final: the compiled build reads these as C statics, not from the module's dict
+_TREE_ASCII: Final = _TREE[0]
+_TREE_OTHER: Final = _TREE[1]
+_TREE_FULL: Final = _TREE[2]
+#: squeezed platform words never hold a doubled character, so no "cc" is a prefix (used below)
+assert not any(a == b for p in _PREFIXES for a, b in zip(p, p[1:], strict=False))
+#: ASCII code point -> itself de-leeted (:data:`_DELEET`), and whether that is a token character
+_DELEET_CP: Final = [ord(chr(c).translate(_DELEET)) for c in range(128)]
+_TOKEN_CP: Final = [chr(_DELEET_CP[c]).isalnum() for c in range(128)]
+
+
+def _may_have_by_code_point(text: str) -> bool:
+    """:func:`_may_have_str` in one pass over the code points of the lower-cased text: each is
+    de-leeted, a repeat of the one before is skipped (as ``_REPEAT.sub`` squeezes it), each
+    token walks the prefix tree, and a token that ends on a prefix that is not a whole word
+    walks the tree on with the next token (the pair ``_squeeze(tok + next)``).
+    """
+    low = text.lower()
+    n = len(low)
+    prev = -1
+    in_token = False
+    state = 0  # the current token's walk from the root; -1: no prefix
+    size = 0  # its squeezed length
+    pair = -1  # walk of (previous token + this one); -1: none
+    pair_quirk = False  # the pair is "c" + "c...": squeezed only if this token is longer
+    p_state = -1  # previous token's prefix, when it is one but not a word
+    p_last = -1  # previous token's last code point
+    p_size = 0
+    last = -1  # the current token's last code point
+    for i in range(n + 1):
+        if i < n:
+            c = ord(low[i])
+            if c < 128:
+                c = _DELEET_CP[c]
+                token_char = _TOKEN_CP[c]
+            else:
+                token_char = chr(c).isalnum()
+            if c == prev:
+                continue  # squeezed away: the same character as the one before
+            prev = c
+        else:
+            token_char = False
+            c = -1
+        if token_char:
+            if not in_token:  # a token starts
+                in_token = True
+                state, size = 0, 0
+                pair_quirk = False
+                pair = -1
+                if p_state >= 0:
+                    if c == p_last:
+                        pair = p_state  # squeezed into the previous token's last letter ...
+                        pair_quirk = p_size == 1  # ... unless both tokens are one letter
+                    else:
+                        pair = _next_state(p_state, c)
+            elif pair >= 0:
+                pair = _next_state(pair, c)
+            if state >= 0:
+                state = _next_state(state, c)
+            size += 1
+            last = c
+            continue
+        if in_token:  # a token ends
+            in_token = False
+            if pair >= 0 and not (pair_quirk and size == 1):
+                return True
+            if state >= 0:
+                if _TREE_FULL[state]:
+                    return True
+                p_state, p_last, p_size = state, last, size
+            else:
+                p_state = -1
+    return False
+
+
+def _next_state(state: int, c: int) -> int:
+    if c < 128:
+        return _TREE_ASCII[state * 128 + c]
+    return _TREE_OTHER[state].get(c, -1)
 
 
 # The same test on bytes, for the ~90% of fields whose tokens are all ASCII.  One
@@ -273,14 +387,12 @@ _NEXT = re.compile(r"([._\-*·•'/ ]{1,2}|[$@!|])([^\W_]+)")
 def _platform_words(text: str) -> list[tuple[int, int, str]]:
     """(start, end, platform) of the platform words in ``text``, disguised ones included."""
     cased = ("OF" in text or "X" in text) and _CASED.search(text) is not None
+    if not cased and not _may_have_word(text):
+        return []
     raw = None if cased else _ascii_tokens_source(text)
     if raw is None:  # the general path: every token of the text
-        if not cased and not _may_have_str(text):
-            return []
         tokens = ((m.start(), m.end()) for m in _TOKEN.finditer(text))
     else:
-        if not _may_have_ascii(raw):
-            return []
         # only tokens that can start a word: positions in the bytes are those of ``text``
         scan = b" " + raw.translate(_SCAN_TABLE)
         tokens = ((m.start(), m.end() - 1) for m in _CANDIDATE_B.finditer(scan))
