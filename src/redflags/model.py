@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
-from typing import Any, Literal
+from typing import Any, Final, Literal
 
 __all__ = [
     "TEXT_FIELDS",
@@ -44,10 +44,10 @@ Action = Literal["allow", "review", "block"]
 EntityKind = Literal["phone", "email", "handle", "crypto", "age", "price", "place"]
 
 #: Free-text fields of an ad that are screened, in the order they are read.
-TEXT_FIELDS: tuple[str, ...] = ("title", "body", "phone", "email")
+TEXT_FIELDS: Final[tuple[str, ...]] = ("title", "body", "phone", "email")
 
 #: JSON key of each entity kind inside ``Assessment.entities``.
-ENTITY_KEYS: dict[str, str] = {
+ENTITY_KEYS: Final[dict[str, str]] = {
     "phone": "phones",
     "email": "emails",
     "handle": "handles",

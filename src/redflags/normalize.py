@@ -33,6 +33,7 @@ import re
 import types
 import unicodedata
 from bisect import bisect_right
+from typing import Final
 
 import ahocorasick
 
@@ -48,7 +49,7 @@ __all__ = [
 
 
 #: Bumped whenever a fold table changes, so stored assessments say what produced them.
-FOLD_TABLE_VERSION = 1
+FOLD_TABLE_VERSION: Final = 1
 
 
 def _probe() -> None:
@@ -58,7 +59,7 @@ def _probe() -> None:
 #: Whether this module runs compiled by mypyc (its functions are then not Python functions).
 #: A few hot loops come in two forms: a per-code-point loop, which compiled is the fastest,
 #: and C-speed string searches, which are the fastest from Python.
-COMPILED = not isinstance(_probe, types.FunctionType)
+COMPILED: Final = not isinstance(_probe, types.FunctionType)
 
 
 class Normalized:
@@ -308,7 +309,7 @@ class _MapBuilder:
 #: Cyrillic and Greek letters that look like Latin ones (UTS #39 confusables, the subset seen
 #: in evasive ads).  Applied only inside words that also contain Latin letters, so Russian and
 #: Greek text is left alone.
-_CONFUSABLES: dict[str, str] = {
+_CONFUSABLES: Final[dict[str, str]] = {
     # Cyrillic lower
     "а": "a", "в": "b", "е": "e", "ё": "e", "к": "k", "м": "m", "н": "h", "о": "o", "р": "p",
     "с": "c", "т": "t", "у": "y", "х": "x", "ѕ": "s", "і": "i", "ј": "j", "ԛ": "q", "ԝ": "w",
@@ -324,16 +325,16 @@ _CONFUSABLES: dict[str, str] = {
     "Ο": "O", "Ρ": "P", "Τ": "T", "Υ": "Y", "Χ": "X",
 }
 
-_CONFUSABLE_CHAR = re.compile("[" + "".join(_CONFUSABLES) + "]")
+_CONFUSABLE_CHAR: Final = re.compile("[" + "".join(_CONFUSABLES) + "]")
 
 #: letters whose mark makes a different letter, not an accent (Cyrillic short i)
-_KEEP = frozenset("йЙ")
+_KEEP: Final = frozenset("йЙ")
 #: marks used as apostrophes ("I´m"): NFKC would split them into a space and a combining mark
-_APOSTROPHES = {"\u00b4": "'", "\u2018": "'", "\u2019": "'", "\u02bc": "'", "\u0060": "'"}
+_APOSTROPHES: Final = {"\u00b4": "'", "\u2018": "'", "\u2019": "'", "\u02bc": "'", "\u0060": "'"}
 
-_KEYCAP = "\u20e3"
-_VS16 = "\ufe0f"
-_KEYCAP_TEN = "\U0001f51f"
+_KEYCAP: Final = "\u20e3"
+_VS16: Final = "\ufe0f"
+_KEYCAP_TEN: Final = "\U0001f51f"
 
 
 def _fold_char(ch: str) -> str:
@@ -364,7 +365,7 @@ def _fold_char(ch: str) -> str:
     return stripped or ch
 
 
-_FOLD_CACHE: dict[str, str] = {}
+_FOLD_CACHE: Final[dict[str, str]] = {}
 
 
 def _fold_unit(unit: str) -> str:
@@ -385,8 +386,8 @@ def _fold_unit(unit: str) -> str:
 
 #: what the fast path cannot copy verbatim: any non-ASCII character, or a whitespace run that
 #: is not a single plain space (``redflags.link.templates`` mirrors fold with this one)
-_SPECIAL = re.compile(r"[^\x00-\x7f]|\s{2,}|[\t\n\r\x0b\x0c]")
-_MIXED_WORD = re.compile(r"[^\W\d_]*[A-Za-z][^\W\d_]*")
+_SPECIAL: Final = re.compile(r"[^\x00-\x7f]|\s{2,}|[\t\n\r\x0b\x0c]")
+_MIXED_WORD: Final = re.compile(r"[^\W\d_]*[A-Za-z][^\W\d_]*")
 
 
 def _identity_letters() -> str:
@@ -407,25 +408,25 @@ def _identity_letters() -> str:
     return "".join(out)
 
 
-_IDENTITY = _identity_letters()
-_IDENTITY_CLASS = re.escape(_IDENTITY)
+_IDENTITY: Final = _identity_letters()
+_IDENTITY_CLASS: Final = re.escape(_IDENTITY)
 #: :data:`_SPECIAL` minus the identity letters (unless a non-ASCII character follows them):
 #: a non-identity non-ASCII character; an identity letter before one; a whitespace run; a line
 #: break or tab.  Written as one leading character class (any non-ASCII or whitespace
 #: character) and then which of those four it is, in that order: the regex engine then skips
 #: at C speed to candidate characters instead of trying four alternatives at every position
 #: (a test pins it to the plain alternation, ``_FOLD_SPECIAL_PLAIN``).
-_FOLD_SPECIAL_PLAIN = (
+_FOLD_SPECIAL_PLAIN: Final = (
     rf"[^\x00-\x7f{_IDENTITY_CLASS}]|[{_IDENTITY_CLASS}](?=[^\x00-\x7f{_IDENTITY_CLASS}])"
     r"|\s{2,}|[\t\n\r\x0b\x0c]"
 )
-_FOLD_SPECIAL = re.compile(
+_FOLD_SPECIAL: Final = re.compile(
     rf"[\s\x80-\U0010ffff](?:(?<=[^\x00-\x7f{_IDENTITY_CLASS}])"
     rf"|(?<=[{_IDENTITY_CLASS}])(?=[^\x00-\x7f{_IDENTITY_CLASS}])"
     r"|(?<=\s)\s+|(?<=[\t\n\r\x0b\x0c]))"
 )
 #: ASCII whitespace other than " " (and the separators \x1c-\x1f): always special in fold
-_ASCII_HARD_WS = ("\t", "\n", "\r", "\x0b", "\x0c")
+_ASCII_HARD_WS: Final = ("\t", "\n", "\r", "\x0b", "\x0c")
 
 
 def _plain_ascii(text: str) -> bool:
@@ -574,19 +575,19 @@ def _fold_confusables(norm: Normalized) -> Normalized:
 
 #: Separators posters put between the letters of a word ("y.o.u.n.g", "t-e-e-n", "y o u n g").
 #: the same separator throughout ("y.o.u.n.g"), so a list like "y.o.u.n.g, t e e n" is two words
-_SPACED = re.compile(
+_SPACED: Final = re.compile(
     r"(?<![^\W\d_])[^\W\d_](?P<sep>[ .\-_*·•|/~+'’]{1,2})[^\W\d_](?![^\W\d_])"
     r"(?:(?P=sep)[^\W\d_](?![^\W\d_]))+",
     re.UNICODE,
 )
-_LETTER_RUN = re.compile(r"([^\W\d_])\1+")
+_LETTER_RUN: Final = re.compile(r"([^\W\d_])\1+")
 #: :data:`_LETTER_RUN` for lower-cased ASCII text, where the only letters are a-z
-_ASCII_LETTER_RUN = re.compile(r"([a-z])\1+")
+_ASCII_LETTER_RUN: Final = re.compile(r"([a-z])\1+")
 
 
 #: A cheap necessary condition for :data:`_SPACED` (two separator + single-letter steps); the
 #: full pattern costs ~3x more and matches in fewer than 1% of fields.
-_SPACED_HINT = re.compile(
+_SPACED_HINT: Final = re.compile(
     r"[ .\-_*·•|/~+'’,][^\W\d_][ .\-_*·•|/~+'’,]{1,2}[^\W\d_](?![^\W\d_])", re.UNICODE
 )
 
@@ -660,7 +661,7 @@ def _runs_by_code_point(text: str) -> list[tuple[int, int]]:
 
 
 #: "aa" .. "zz": the doubled letters :func:`_runs_by_search` looks for in lower-cased ASCII
-_ASCII_DOUBLES = [(c + c, c) for c in "abcdefghijklmnopqrstuvwxyz"]
+_ASCII_DOUBLES: Final = [(c + c, c) for c in "abcdefghijklmnopqrstuvwxyz"]
 
 
 def _runs_by_search(text: str) -> list[tuple[int, int]]:
@@ -765,7 +766,7 @@ def _squeeze_letters(
 
 # --------------------------------------------------------------------------- digits view
 
-_NUMBER_WORDS: dict[str, str] = {
+_NUMBER_WORDS: Final[dict[str, str]] = {
     # English (with common misspellings and digit-letter mixes)
     "zero": "0", "oh": "0", "zer0": "0", "one": "1", "0ne": "1", "won": "1", "two": "2",
     "tw0": "2", "too": "2", "three": "3", "thr33": "3", "four": "4", "f0ur": "4", "for": "4",
@@ -785,29 +786,31 @@ _NUMBER_WORDS: dict[str, str] = {
 
 #: Words that are digits only when they sit next to other digits ("for", "too", "ate", "oh",
 #: "won", "una", "dos" ... are ordinary words elsewhere).
-_WEAK_WORDS = frozenset({"oh", "won", "too", "for", "ate", "nein", "ten", "una", "uno", "dos"})
+_WEAK_WORDS: Final = frozenset(
+    {"oh", "won", "too", "for", "ate", "nein", "ten", "una", "uno", "dos"}
+)
 
-_WORD_RE = re.compile(
+_WORD_RE: Final = re.compile(
     r"(?<![^\W\d_])(" + "|".join(sorted(map(re.escape, _NUMBER_WORDS), key=len, reverse=True))
     + r")(?![^\W\d_])",
     re.IGNORECASE,
 )
 
 #: Letters read as digits inside a digit run ("3O5", "2l2", "S55").
-_LETTER_DIGITS: dict[str, str] = {
+_LETTER_DIGITS: Final[dict[str, str]] = {
     "o": "0", "O": "0", "l": "1", "I": "1", "i": "1", "S": "5", "s": "5",
     "Z": "2", "z": "2", "g": "9", "q": "9", "T": "7", "A": "4", "E": "3",
 }
-_LD_CLASS = re.escape("".join(_LETTER_DIGITS))
+_LD_CLASS: Final = re.escape("".join(_LETTER_DIGITS))
 #: A run mixing digits and digit-letters, needing at least 2 real digits and starting or ending
 #: with a digit; letters count only when digits sit on at least one side within the run.
-_MIXED_RUN = re.compile(rf"(?<![A-Za-z])[0-9{_LD_CLASS}]*[0-9][0-9{_LD_CLASS}]*(?![A-Za-z])")
+_MIXED_RUN: Final = re.compile(rf"(?<![A-Za-z])[0-9{_LD_CLASS}]*[0-9][0-9{_LD_CLASS}]*(?![A-Za-z])")
 #: A digit with a digit-letter right before or after it, optionally across one "-" or ".".
 #: Every letter :func:`_letters_to_digits` rewrites sits so (a mixed run, a letter group tied to
 #: digits, a phone-shaped group with a real digit), so without a match it changes nothing.
 #: Written to start with the digit, so the regex engine skips to digits at C speed.
 #: (Kept as the plain statement of that fact; :func:`_may_rewrite_letters` narrows it.)
-_LETTER_DIGIT_NEAR = re.compile(
+_LETTER_DIGIT_NEAR: Final = re.compile(
     rf"[0-9](?:[-.]?[{_LD_CLASS}]|(?<=[{_LD_CLASS}][0-9])|(?<=[{_LD_CLASS}][-.][0-9]))"
 )
 
@@ -823,7 +826,7 @@ def _classes_table() -> bytes:
     return bytes(table)
 
 
-_CLASSES = _classes_table()
+_CLASSES: Final = _classes_table()
 
 
 def _char_classes(text: str) -> bytes:
@@ -844,7 +847,7 @@ def _char_classes(text: str) -> bytes:
 #: non-letters, so the letter's whole letter run is inside it and touches a digit there.
 #: Handles and emails ("bliss44", "reyes41@", "120lbs") pass :data:`_LETTER_DIGIT_NEAR` but not
 #: this.  Starting with a literal byte, it skips ahead at C speed (no lookbehind at each byte).
-_DIGIT_THEN_LETTERS = re.compile(rb"d-?L+(?![aL])")
+_DIGIT_THEN_LETTERS: Final = re.compile(rb"d-?L+(?![aL])")
 
 
 def _may_rewrite_letters(text: str, classes: bytes | None = None) -> bool:
@@ -859,7 +862,7 @@ def _may_rewrite_letters(text: str, classes: bytes | None = None) -> bool:
     )
 
 
-_NUMBER_AC = ahocorasick.Automaton()
+_NUMBER_AC: Final = ahocorasick.Automaton()
 for _w in _NUMBER_WORDS:
     _NUMBER_AC.add_word(_w, _w)
 _NUMBER_AC.make_automaton()
@@ -867,7 +870,7 @@ _NUMBER_AC.make_automaton()
 
 #: Characters that ``re.IGNORECASE`` equates with a letter of a number word although
 #: ``lower()`` does not map them to it (dotless i, long s, Cyrillic Extended-C variants).
-_CASE_FOLD_TRAPS = re.compile("[\u0131\u017f\u1c80-\u1c88]")
+_CASE_FOLD_TRAPS: Final = re.compile("[\u0131\u017f\u1c80-\u1c88]")
 
 
 def _word_key(word: str) -> str:
@@ -882,7 +885,7 @@ def _word_key(word: str) -> str:
     return _TRAP_KEYS.get(word) or _trap_key(word)
 
 
-_TRAP_KEYS: dict[str, str] = {}
+_TRAP_KEYS: Final[dict[str, str]] = {}
 
 
 def _trap_key(word: str) -> str:
@@ -981,7 +984,7 @@ def _near_number(text: str, words: list[tuple[int, int, str]], idx: int) -> bool
 
 #: A group made only of digit-letters counts when a dash or dot ties it to a digit group
 #: ("2l2-S55-OlOO"); a space is not enough ("Oil 2020" stays words).
-_LETTER_GROUP = re.compile(
+_LETTER_GROUP: Final = re.compile(
     rf"(?<=[0-9][-.])[{_LD_CLASS}]{{2,}}(?![A-Za-z0-9])"
     rf"|(?<![A-Za-z0-9])[{_LD_CLASS}]{{2,}}(?=[-.][0-9])"
 )
@@ -989,8 +992,8 @@ _LETTER_GROUP = re.compile(
 
 #: A phone-shaped sequence of 2-4 character groups where every group has a real digit
 #: ("2OZ S5s O146"): the letters in it are digits even when a group has only one real digit.
-_PHONE_GROUP = rf"[0-9{_LD_CLASS}]{{2,4}}"
-_PHONE_SHAPE = re.compile(
+_PHONE_GROUP: Final = rf"[0-9{_LD_CLASS}]{{2,4}}"
+_PHONE_SHAPE: Final = re.compile(
     rf"(?<![A-Za-z0-9]){_PHONE_GROUP}(?:[-. ]{_PHONE_GROUP}){{2,3}}(?![A-Za-z0-9])"
 )
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from functools import lru_cache
+from typing import Final
 
 from redflags.config import ScreenConfig
 from redflags.extract import Context
@@ -35,20 +36,20 @@ from redflags.score import contributions, score
 
 __all__ = ["screen"]
 
-_DEFAULT_CONFIG = ScreenConfig()
+_DEFAULT_CONFIG: Final = ScreenConfig()
 
 #: extractors run on every free-text field; the ``phone``/``email`` fields get only their own
-_TEXT_EXTRACTORS = (phones_x, emails_x, handles_x, crypto_x, ages_x, prices_x, places_x)
-_FIELD_EXTRACTORS = {"phone": (phones_x,), "email": (emails_x, handles_x)}
+_TEXT_EXTRACTORS: Final = (phones_x, emails_x, handles_x, crypto_x, ages_x, prices_x, places_x)
+_FIELD_EXTRACTORS: Final = {"phone": (phones_x,), "email": (emails_x, handles_x)}
 
-_NOT_INDICATORS = frozenset({"commerce", "commerce_rate", "benign"})
-_TIME_RATES = frozenset({"hour", "half_hour", "session", "night"})
-_P2P_PLATFORMS = frozenset({"cashapp", "venmo", "paypal", "zelle"})
+_NOT_INDICATORS: Final = frozenset({"commerce", "commerce_rate", "benign"})
+_TIME_RATES: Final = frozenset({"hour", "half_hour", "session", "night"})
+_P2P_PLATFORMS: Final = frozenset({"cashapp", "venmo", "paypal", "zelle"})
 #: categories whose hits hint at commerce even without sales words (someone else sells)
-_COMMERCE_HINT_CATEGORIES = frozenset({"third_party", "restriction", "price"})
-_COMMERCE_HINT_WEIGHT = 0.4
+_COMMERCE_HINT_CATEGORIES: Final = frozenset({"third_party", "restriction", "price"})
+_COMMERCE_HINT_WEIGHT: Final = 0.4
 #: cap on the summed lexicon evidence so one long ad cannot run away either way
-_COMMERCE_TERM_CAP = 6.0
+_COMMERCE_TERM_CAP: Final = 6.0
 
 
 def screen(
@@ -157,10 +158,10 @@ def _span_order(s: Span) -> tuple[int, int, int]:
     return (_FIELD_ORDER.get(s.field, 99), s.start, s.end)
 
 
-_FIELD_ORDER = {name: k for k, name in enumerate(TEXT_FIELDS)}
+_FIELD_ORDER: Final = {name: k for k, name in enumerate(TEXT_FIELDS)}
 
 #: pool key of the entities with ``disguised`` set (every kind, in entity order)
-_DISGUISED = "disguised"
+_DISGUISED: Final = "disguised"
 
 
 def _findings(
@@ -241,7 +242,7 @@ def _findings(
 
 #: the entities each function reads: one kind, or every disguised entity (a function reading
 #: several kinds); the predicate still checks everything, a pool only skips entities early
-_FUNCTION_KINDS: dict[str, str] = {
+_FUNCTION_KINDS: Final[dict[str, str]] = {
     "minor_age": "age",
     "age_18_19": "age",
     "crypto_wallet": "crypto",
@@ -253,7 +254,7 @@ _FUNCTION_KINDS: dict[str, str] = {
 
 
 #: function -> whether an entity raises it (one test per entity, no chain of comparisons)
-_PREDICATES: dict[str, Callable[[Entity, ScreenConfig], bool]] = {
+_PREDICATES: Final[dict[str, Callable[[Entity, ScreenConfig], bool]]] = {
     "minor_age": lambda e, cfg: (
         e.kind == "age" and isinstance(e.value, int) and e.value < 18
     ),

@@ -56,7 +56,7 @@ import hashlib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Final, Literal
 
 from Crypto.Hash import keccak
 
@@ -109,8 +109,8 @@ def keccak256(data: bytes) -> bytes:
 
 # --------------------------------------------------------------------------- base58
 
-_B58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
-_B58_INDEX = {c: i for i, c in enumerate(_B58)}
+_B58: Final = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
+_B58_INDEX: Final = {c: i for i, c in enumerate(_B58)}
 
 
 def base58_encode(data: bytes) -> str:
@@ -181,7 +181,7 @@ def base58check_decode(s: str) -> tuple[int, bytes] | None:
 
 #: base58check address versions (20-byte hash payload) -> (chain, network, kind).
 #: WIF private keys (0x80, 0xef, 0xb0 ...) and extended keys are deliberately absent.
-_B58_VERSIONS: dict[int, tuple[str, str, str]] = {
+_B58_VERSIONS: Final[dict[int, tuple[str, str, str]]] = {
     0x00: ("bitcoin", "mainnet", "p2pkh"),
     0x05: ("bitcoin", "mainnet", "p2sh"),  # also Litecoin's legacy P2SH: reported as bitcoin
     0x6F: ("bitcoin", "testnet", "p2pkh"),
@@ -208,10 +208,10 @@ def _parse_base58check(s: str) -> Wallet | None:
 
 # --------------------------------------------------------------------------- bech32 / bech32m
 
-_CHARSET = "qpzry9x8gf2tvdw0s3jn54khce6mua7l"
-_CHARSET_INDEX = {c: i for i, c in enumerate(_CHARSET)}
-_GEN = (0x3B6A57B2, 0x26508E6D, 0x1EA119FA, 0x3D4233DD, 0x2A1462B3)
-_CONST: dict[Encoding, int] = {"bech32": 1, "bech32m": 0x2BC830A3}
+_CHARSET: Final = "qpzry9x8gf2tvdw0s3jn54khce6mua7l"
+_CHARSET_INDEX: Final = {c: i for i, c in enumerate(_CHARSET)}
+_GEN: Final = (0x3B6A57B2, 0x26508E6D, 0x1EA119FA, 0x3D4233DD, 0x2A1462B3)
+_CONST: Final[dict[Encoding, int]] = {"bech32": 1, "bech32m": 0x2BC830A3}
 
 
 def _xor_all(values: Iterable[int]) -> int:
@@ -223,7 +223,7 @@ def _xor_all(values: Iterable[int]) -> int:
 
 
 #: XOR of the generator terms selected by each 5-bit value of the checksum's top bits
-_GEN_TABLE = tuple(
+_GEN_TABLE: Final = tuple(
     _xor_all(g for i, g in enumerate(_GEN) if (top >> i) & 1) for top in range(32)
 )
 
@@ -360,7 +360,7 @@ def segwit_encode(hrp: str, witver: int, program: bytes) -> str:
     return address
 
 
-_SECP256K1_P = 2**256 - 2**32 - 977
+_SECP256K1_P: Final = 2**256 - 2**32 - 977
 
 
 def valid_xonly_key(key: bytes) -> bool:
@@ -382,7 +382,7 @@ def valid_xonly_key(key: bytes) -> bool:
 
 
 #: bech32 human-readable parts -> (chain, network)
-_HRPS: dict[str, tuple[str, str]] = {
+_HRPS: Final[dict[str, tuple[str, str]]] = {
     "bc": ("bitcoin", "mainnet"),
     "tb": ("bitcoin", "testnet"),
     "bcrt": ("bitcoin", "regtest"),
@@ -416,7 +416,7 @@ def _parse_segwit(s: str) -> Wallet | None:
 
 # --------------------------------------------------------------------------- ethereum
 
-_HEX40 = re.compile(r"[0-9a-fA-F]{40}")
+_HEX40: Final = re.compile(r"[0-9a-fA-F]{40}")
 
 
 def eip55(address_hex40: str) -> str:
@@ -448,11 +448,11 @@ def _parse_eth(s: str) -> Wallet | None:
 # --------------------------------------------------------------------------- monero
 
 #: encoded length of a block of 0..8 bytes in Monero's block base58
-_XMR_ENC_SIZES = (0, 2, 3, 5, 6, 7, 9, 10, 11)
-_XMR_DEC_SIZES = {size: n for n, size in enumerate(_XMR_ENC_SIZES)}
+_XMR_ENC_SIZES: Final = (0, 2, 3, 5, 6, 7, 9, 10, 11)
+_XMR_DEC_SIZES: Final = {size: n for n, size in enumerate(_XMR_ENC_SIZES)}
 
 #: Monero network prefixes -> (network, kind, body length without prefix and checksum)
-_XMR_PREFIXES: dict[int, tuple[str, str, int]] = {
+_XMR_PREFIXES: Final[dict[int, tuple[str, str, int]]] = {
     18: ("mainnet", "standard", 64),
     19: ("mainnet", "integrated", 72),
     42: ("mainnet", "subaddress", 64),
@@ -612,7 +612,7 @@ def validate(address: str) -> str | None:
 #: Cyrillic and Greek letters that look like Latin ones.  ``fold`` maps them only inside words
 #: with Latin letters; addresses mix digits in, so the extractor maps them everywhere (1:1, so
 #: offsets are unchanged) -- a checksum still has to verify before anything is reported.
-_LOOKALIKES = str.maketrans(
+_LOOKALIKES: Final = str.maketrans(
     {
         # Cyrillic
         "а": "a", "е": "e", "о": "o", "р": "p", "с": "c", "у": "y", "х": "x", "і": "i",
@@ -631,7 +631,7 @@ _LOOKALIKES = str.maketrans(
 #: Every address is a whole alphanumeric run of at least 14 characters ("bc1sw50qgdz25j"),
 #: bounded by non-alphanumerics (space, punctuation, a ``bitcoin:`` URI scheme, ``?amount=``).
 #: One scan for such runs is the only cost on clean text; each run is then checked by shape.
-_RUN_RE = re.compile("[0-9A-Za-z" + "".join(map(chr, _LOOKALIKES)) + "]{14,}")
+_RUN_RE: Final = re.compile("[0-9A-Za-z" + "".join(map(chr, _LOOKALIKES)) + "]{14,}")
 
 
 def _parse_run(run: str) -> Wallet | None:

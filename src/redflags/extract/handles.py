@@ -36,7 +36,7 @@ from redflags.normalize import COMPILED, Normalized, Views
 __all__ = ["PLATFORMS", "extract"]
 
 #: platform -> the words posters use for it (lower case; matched case-insensitively)
-_WORDS: dict[str, tuple[str, ...]] = {
+_WORDS: Final[dict[str, tuple[str, ...]]] = {
     "telegram": ("telegram", "telegramm", "telega", "tg", "телеграм", "телеграмм", "телега", "тг"),
     "whatsapp": ("whatsapp", "whats app", "watsapp", "wapp", "wa", "wsp", "ватсап", "вотсап"),
     "snapchat": ("snapchat", "snap chat", "snap", "sc", "snp"),
@@ -51,13 +51,13 @@ _WORDS: dict[str, tuple[str, ...]] = {
     "venmo": ("venmo",),
 }
 #: words that are platform names only in capitals ("OF: name", "X: @name")
-_CASED_WORDS = {"OF": "onlyfans", "X": "twitter"}
+_CASED_WORDS: Final = {"OF": "onlyfans", "X": "twitter"}
 
 #: all platforms that can be reported
-PLATFORMS: tuple[str, ...] = (*_WORDS, "paypal")
+PLATFORMS: Final[tuple[str, ...]] = (*_WORDS, "paypal")
 
 #: (min, max) length and allowed characters of a username, roughly per platform
-_RULES: dict[str, tuple[int, int, str]] = {
+_RULES: Final[dict[str, tuple[int, int, str]]] = {
     "telegram": (5, 32, "._"),
     "whatsapp": (3, 35, "._-"),
     "snapchat": (3, 15, "._-"),
@@ -73,17 +73,17 @@ _RULES: dict[str, tuple[int, int, str]] = {
     "paypal": (1, 20, ""),
 }
 #: platforms whose usernames must start with a letter
-_LETTER_FIRST = frozenset({"telegram", "snapchat", "wechat", "cashapp"})
+_LETTER_FIRST: Final = frozenset({"telegram", "snapchat", "wechat", "cashapp"})
 
-_TOKEN = re.compile(r"[^\W_]+")
+_TOKEN: Final = re.compile(r"[^\W_]+")
 #: digits and symbols read as letters inside platform words ("k1k", "ca$happ", "sn@p")
-_DELEET = str.maketrans("140537$@!|", "iaosetsaii")
-_LEET_SYMBOLS = frozenset("$@!|")
+_DELEET: Final = str.maketrans("140537$@!|", "iaosetsaii")
+_LEET_SYMBOLS: Final = frozenset("$@!|")
 #: separators posters put inside platform words ("s.n.a.p", "k-i-k", "whats app")
-_JOIN_GAP = re.compile(r"[._\-*·•'/ ]{1,2}|[$@!|]")
+_JOIN_GAP: Final = re.compile(r"[._\-*·•'/ ]{1,2}|[$@!|]")
 
 
-_DOUBLE = re.compile(r"(.)\1", re.DOTALL)
+_DOUBLE: Final = re.compile(r"(.)\1", re.DOTALL)
 
 
 def _squeeze(word: str) -> str:
@@ -98,16 +98,16 @@ def _squeeze(word: str) -> str:
 
 
 #: platform word (squeezed, no spaces) -> platform
-_FULL: dict[str, str] = {
+_FULL: Final[dict[str, str]] = {
     _squeeze(w.replace(" ", "")): platform for platform, ws in _WORDS.items() for w in ws
 }
 #: every prefix of every platform word: tokens worth joining with the next one
-_PREFIXES = frozenset(w[:k] for w in _FULL for k in range(1, len(w) + 1))
+_PREFIXES: Final = frozenset(w[:k] for w in _FULL for k in range(1, len(w) + 1))
 
 
 #: first characters of platform words (and prefixes)
-_FIRST = frozenset(w[0] for w in _PREFIXES)
-_STARTS_OK: dict[str, bool] = {}
+_FIRST: Final = frozenset(w[0] for w in _PREFIXES)
+_STARTS_OK: Final[dict[str, bool]] = {}
 
 
 def _may_start(c: str) -> bool:
@@ -137,8 +137,8 @@ def _start_form(token: str) -> str | None:
     return t if t in _PREFIXES else None
 
 
-_REPEAT = re.compile(r"(.)\1+")
-_CASED = re.compile(r"(?<![^\W_])(?:OF|X)(?![^\W_])")
+_REPEAT: Final = re.compile(r"(.)\1+")
+_CASED: Final = re.compile(r"(?<![^\W_])(?:OF|X)(?![^\W_])")
 
 
 def _may_have_platform_word(text: str) -> bool:
@@ -205,7 +205,58 @@ _TOKEN_CP: Final = [chr(_DELEET_CP[c]).isalnum() for c in range(128)]
 
 
 def _may_have_by_code_point(text: str) -> bool:
-    """:func:`_may_have_str` in one pass over the code points of the lower-cased text: each is
+    """:func:`_may_have_str`, token by token, each walking the prefix tree code point by code
+    point (repeats skipped, as ``_REPEAT.sub`` squeezes them) and stopping where no prefix can
+    follow; a token that ends on a prefix that is not a whole word walks the tree on with the
+    next token (the pair ``_squeeze(tok + next)``).  ASCII text's tokens are cut at C speed
+    (one bytes ``translate`` + ``split``).
+    """
+    if not text.isascii():
+        return _may_have_in_code_points(text)
+    toks = text.encode("ascii").translate(_TOKEN_TABLE).decode("ascii").split()
+    p_state = -1  # previous token's prefix, when it is one but not a word
+    p_last = -1  # previous token's last code point
+    p_size = 0  # previous token's squeezed length
+    for tok in toks:
+        state = 0  # this token's walk from the root; -1: no prefix
+        pair = -1  # walk of (previous token + this one); -1: none
+        quirk = False  # the pair is "c" + "c...": squeezed only if this token is longer
+        last = -1
+        size = 0
+        for j in range(len(tok)):
+            c = ord(tok[j])
+            if c == last:
+                continue  # squeezed away: the same character as the one before
+            last = c
+            size += 1
+            if j == 0:
+                if p_state >= 0:
+                    if c == p_last:
+                        pair = p_state  # squeezed into the previous token's last letter ...
+                        quirk = p_size == 1  # ... unless both tokens are one letter
+                    else:
+                        pair = _next_state(p_state, c)
+            elif pair >= 0:
+                pair = _next_state(pair, c)
+            if state >= 0:
+                state = _next_state(state, c)
+            if state < 0 and pair < 0:
+                break  # nothing this token could still start or finish
+        if pair >= 0 and not (quirk and size == 1):
+            return True
+        if state >= 0:
+            if _TREE_FULL[state]:
+                return True
+            p_state, p_last, p_size = state, last, size
+        else:
+            p_state = -1
+    return False
+
+
+def _may_have_in_code_points(text: str) -> bool:
+    """:func:`_may_have_str` for text with non-ASCII characters (where cutting tokens with the
+    ``_TOKEN`` regex would cost more than the whole pass), in one pass over the code points of
+    the lower-cased text: each is
     de-leeted, a repeat of the one before is skipped (as ``_REPEAT.sub`` squeezes it), each
     token walks the prefix tree, and a token that ends on a prefix that is not a whole word
     walks the tree on with the next token (the pair ``_squeeze(tok + next)``).
@@ -277,7 +328,7 @@ def _next_state(state: int, c: int) -> int:
 # The same test on bytes, for the ~90% of fields whose tokens are all ASCII.  One
 # bytes.translate does lower() + _DELEET + "non-token character -> space", so the tokens are
 # the runs between spaces, as _TOKEN.findall finds them in the str version (_may_have_ascii).
-_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+_NON_ASCII: Final = re.compile(r"[^\x00-\x7f]")
 
 
 def _token_table() -> bytes:
@@ -291,8 +342,8 @@ def _token_table() -> bytes:
     return bytes(table)
 
 
-_TOKEN_TABLE = _token_table()
-_PREFIXES_B = frozenset(w.encode() for w in _PREFIXES if w.isascii())
+_TOKEN_TABLE: Final = _token_table()
+_PREFIXES_B: Final = frozenset(w.encode() for w in _PREFIXES if w.isascii())
 
 
 def _ascii_tokens_source(text: str) -> bytes | None:
@@ -312,7 +363,7 @@ def _ascii_tokens_source(text: str) -> bytes | None:
 # platform words in that form, so one search (starting at a space, which the regex engine
 # finds at C speed) answers "a token squeezes to a platform word, or two adjacent tokens
 # squeeze to a prefix of one" without squeezing, splitting or hashing anything.
-_END = "(?![a-z0-9])"
+_END: Final = "(?![a-z0-9])"
 
 
 def _children(prefix: str) -> list[str]:
@@ -369,10 +420,10 @@ def _candidate_regex() -> re.Pattern[bytes]:
     return re.compile((" " + _alt([f"{c}++" + rest(c) for c in _children("")])).encode())
 
 
-_PREFILTER_B = _prefilter_regex()
-_CANDIDATE_B = _candidate_regex()
+_PREFILTER_B: Final = _prefilter_regex()
+_CANDIDATE_B: Final = _candidate_regex()
 #: like :data:`_TOKEN_TABLE`, but "$@!|" stay separators, so tokens are exactly _TOKEN's
-_SCAN_TABLE = bytes(32 if i in b"$@!|" else b for i, b in enumerate(_TOKEN_TABLE))
+_SCAN_TABLE: Final = bytes(32 if i in b"$@!|" else b for i, b in enumerate(_TOKEN_TABLE))
 
 
 def _may_have_ascii(raw: bytes) -> bool:
@@ -381,7 +432,7 @@ def _may_have_ascii(raw: bytes) -> bool:
 
 
 #: the gap and the token after a token, when the two may be one disguised platform word
-_NEXT = re.compile(r"([._\-*·•'/ ]{1,2}|[$@!|])([^\W_]+)")
+_NEXT: Final = re.compile(r"([._\-*·•'/ ]{1,2}|[$@!|])([^\W_]+)")
 
 
 def _platform_words(text: str) -> list[tuple[int, int, str]]:
@@ -439,21 +490,21 @@ def _word_at(text: str, tok: str, end: int) -> tuple[int, str] | None:
 
 
 #: plain spellings of platform words (anything else posted is a disguise)
-_PLAIN_WORDS = frozenset(w.lower() for ws in _WORDS.values() for w in ws) | {"of", "x"}
+_PLAIN_WORDS: Final = frozenset(w.lower() for ws in _WORDS.values() for w in ws) | {"of", "x"}
 
-_STRONG = r"[:=>\-–—~|→➡👉👻📷📸💬#]+"
-_CONNECTOR = re.compile(
+_STRONG: Final = r"[:=>\-–—~|→➡👉👻📷📸💬#]+"
+_CONNECTOR: Final = re.compile(
     rf"\s*(?:(?P<strong>{_STRONG}|id(?![^\W_]))"
     r"|(?P<weak>(?:is|es|me|at|on|name|username|user|handle|account|acct|tag)(?![^\W_])"
     r"|[(\[\"']))",
     re.IGNORECASE,
 )
-_NAME = re.compile(r"\s*(?P<sigil>[@$])?\s?(?P<h>[A-Za-z0-9][A-Za-z0-9._\-]{0,39})")
-_HANDLEISH = re.compile(r"[0-9_.]|[a-z][A-Z]")
-_PHONEISH = re.compile(r"\s*\+?[0-9(][0-9\s().\-]{5,}")
+_NAME: Final = re.compile(r"\s*(?P<sigil>[@$])?\s?(?P<h>[A-Za-z0-9][A-Za-z0-9._\-]{0,39})")
+_HANDLEISH: Final = re.compile(r"[0-9_.]|[a-z][A-Z]")
+_PHONEISH: Final = re.compile(r"\s*\+?[0-9(][0-9\s().\-]{5,}")
 
 #: words that follow platform names in ads but are not usernames
-_STOP = frozenset(
+_STOP: Final = frozenset(
     """me is id on at and or the a an only ask pls please plz no yes here too also available
     down off now for to my your his her our their name add dm msg message text call with same
     below above info link bio in via premium free vip private public sale content page account
@@ -463,8 +514,8 @@ _STOP = frozenset(
     stories us them it if not up off out all more best new hot sexy ask""".split()
 )
 
-_URL_DOT = r"(?:\.|\s\.\s|\s?[\[(]\s?(?:dot|\.)\s?[\])]\s?|\s(?:dot)\s)"
-_URL = re.compile(
+_URL_DOT: Final = r"(?:\.|\s\.\s|\s?[\[(]\s?(?:dot|\.)\s?[\])]\s?|\s(?:dot)\s)"
+_URL: Final = re.compile(
     r"(?<![\w.])(?:https?://)?(?:www\.)?"
     r"(?P<dom>telegram|t|instagram|onlyfans|twitter|x|paypal|cash|venmo|snapchat|kik)"
     rf"(?P<dot>{_URL_DOT})(?P<tld>me|com|app)\s?/\s?(?:add/|u/)?(?P<sigil>\$)?"
@@ -473,10 +524,10 @@ _URL = re.compile(
 )
 #: what every :data:`_URL` match contains: a "/" right after its top-level domain (and an
 #: optional space); starts with the "/" so the regex engine jumps between slashes
-_URL_HINT = re.compile(
+_URL_HINT: Final = re.compile(
     r"(?i)/(?:(?<=me/)|(?<=com/)|(?<=app/)|(?<=me\s/)|(?<=com\s/)|(?<=app\s/))"
 )
-_URL_PLATFORM: dict[tuple[str, str], str] = {
+_URL_PLATFORM: Final[dict[tuple[str, str], str]] = {
     ("t", "me"): "telegram",
     ("telegram", "me"): "telegram",
     ("instagram", "com"): "instagram",
@@ -490,15 +541,15 @@ _URL_PLATFORM: dict[tuple[str, str], str] = {
     ("kik", "me"): "kik",
 }
 #: profile-link paths that are not usernames
-_URL_STOP = frozenset(
+_URL_STOP: Final = frozenset(
     "p reel reels stories explore share intent home search i joinchat s add u login".split()
 )
 
 #: "$name" not preceded by a word character or "$"; the look-behind comes after the "$" so the
 #: regex engine can jump from "$" to "$" (prices put one in most ads)
-_CASHTAG = re.compile(r"\$(?<![\w$]\$)(?P<h>[A-Za-z][A-Za-z0-9_]{0,19})(?![\w$])")
+_CASHTAG: Final = re.compile(r"\$(?<![\w$]\$)(?P<h>[A-Za-z][A-Za-z0-9_]{0,19})(?![\w$])")
 #: "$" used for "s" in ordinary ad words, and currency codes, are not cashtags
-_CASHTAG_STOP = frozenset(
+_CASHTAG_STOP: Final = frozenset(
     """exy ex pecial pecials ale ome weet ensual tart pa how ession essions ervice ervices
     uper ugar ugardaddy ugardaddies afe ure ummer tay exxy usd us cad aud mxn eur
     gbp""".split()

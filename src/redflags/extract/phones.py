@@ -29,6 +29,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable
 from functools import lru_cache
+from typing import Final
 
 import ahocorasick
 import phonenumbers
@@ -49,17 +50,17 @@ __all__ = ["extract"]
 
 # --------------------------------------------------------------------------- prefilter
 
-_ALL_WORDS: tuple[str, ...] = tuple(_NUMBER_WORDS)
+_ALL_WORDS: Final[tuple[str, ...]] = tuple(_NUMBER_WORDS)
 #: misspellings with digits inside ("zer0", "f1ve") are not plain letter tokens
-_DIGIT_WORDS = frozenset(w for w in _NUMBER_WORDS if any(c.isdigit() for c in w))
-_DIGIT = re.compile(r"[0-9]")
-_NO_WORDS: frozenset[str] = frozenset()
+_DIGIT_WORDS: Final = frozenset(w for w in _NUMBER_WORDS if any(c.isdigit() for c in w))
+_DIGIT: Final = re.compile(r"[0-9]")
+_NO_WORDS: Final[frozenset[str]] = frozenset()
 #: a digit with a digit-letter right before or after it, optionally across "-" or "."; the
 #: prefilter now asks :func:`~redflags.normalize._may_rewrite_letters`, a narrowing of it
-_LETTER_DIGIT = _LETTER_DIGIT_NEAR
+_LETTER_DIGIT: Final = _LETTER_DIGIT_NEAR
 
 #: every number word, as a substring anywhere (one C-speed pass instead of ~100 ``in`` tests)
-_WORDS_AC = ahocorasick.Automaton()
+_WORDS_AC: Final = ahocorasick.Automaton()
 for _w in _ALL_WORDS:
     _WORDS_AC.add_word(_w, _w)
 _WORDS_AC.make_automaton()
@@ -98,7 +99,7 @@ def _view(v: Views) -> Normalized | None:
 
 #: A number word farther than this from any digit or other number word cannot join a run of
 #: seven or more digits (runs allow at most 5 separator characters between digits).
-_NEAR = 6
+_NEAR: Final = 6
 
 
 def _words_near_numbers(t: str, tl: str, occurrences: Iterable[tuple[int, str]]) -> bool:
@@ -125,40 +126,42 @@ def _words_near_numbers(t: str, tl: str, occurrences: Iterable[tuple[int, str]])
 
 #: Separators allowed between the digits of one number: ordinary punctuation, the ones posters
 #: use to break scrapers (``* _ | ~ ·``), wide dashes and emoji residue.
-_SEP = r" .\-()/*_|~·•\u2010-\u2015\u2212\u2190-\u2bff\U0001f000-\U0001faff"
+_SEP: Final = r" .\-()/*_|~·•\u2010-\u2015\u2212\u2190-\u2bff\U0001f000-\U0001faff"
 #: A run of digits and separators.  The lookahead skips, at C speed, runs too short to matter:
 #: a run spanning 7 (``_MIN_DIGITS``) or more characters starts with 7 digits or separators; a
 #: shorter run that fails it is matched from a later digit instead, as a suffix just as short.
-_RUN = re.compile(rf"[0-9](?=[{_SEP}0-9]{{6}})(?:[{_SEP}]{{0,5}}[0-9])*")
-_GROUP = re.compile(r"[0-9]+")
-_TIGHT = "-.~()"
+_RUN: Final = re.compile(rf"[0-9](?=[{_SEP}0-9]{{6}})(?:[{_SEP}]{{0,5}}[0-9])*")
+_GROUP: Final = re.compile(r"[0-9]+")
+_TIGHT: Final = "-.~()"
 #: digit groups joined by tight separators; in a run, at most 5 separators sit between digits
-_CHUNK = re.compile(rf"[0-9]+(?:[{re.escape(_TIGHT)}]+[0-9]+)*")
-_DROP_TIGHT = str.maketrans("", "", _TIGHT)
-_LEAD = re.compile(r"[+(](?: ?[+(])* ?$")
-_WORD_BEFORE = re.compile(r"[A-Za-z]+$")
-_WORD_AFTER = re.compile(r"[A-Za-z]+")
-_EXTENSION = re.compile(r"(?i)(?:x|ext|extn|extension|int|anexo)\.?\s?:?\s?[0-9]")
+_CHUNK: Final = re.compile(rf"[0-9]+(?:[{re.escape(_TIGHT)}]+[0-9]+)*")
+_DROP_TIGHT: Final = str.maketrans("", "", _TIGHT)
+_LEAD: Final = re.compile(r"[+(](?: ?[+(])* ?$")
+_WORD_BEFORE: Final = re.compile(r"[A-Za-z]+$")
+_WORD_AFTER: Final = re.compile(r"[A-Za-z]+")
+_EXTENSION: Final = re.compile(r"(?i)(?:x|ext|extn|extension|int|anexo)\.?\s?:?\s?[0-9]")
 #: words a number may be glued to ("call3055550123", "3055550123text")
-_GLUE_BEFORE = tuple(
+_GLUE_BEFORE: Final = tuple(
     "call text txt tel phone cell mobile mob num number ph whatsapp wa hmu llama llamar llame "
     "movil me at".split()
 )
-_GLUE_AFTER = frozenset({"call", "text", "txt", "only", "anytime", "ask", "hmu"})
-_SLASH_DATE = re.compile(
+_GLUE_AFTER: Final = frozenset({"call", "text", "txt", "only", "anytime", "ask", "hmu"})
+_SLASH_DATE: Final = re.compile(
     r"(?<![0-9])(?:[0-3]?[0-9]/[01]?[0-9]|[01]?[0-9]/[0-3]?[0-9])/(?:[12][0-9])?[0-9]{2}"
     r"(?![0-9])|(?<![0-9])[0-3]?[0-9]\.[01]?[0-9]\.(?:19|20)[0-9]{2}(?![0-9])"
 )
 #: a run right after these words is a reference number, not a phone ("order #12345678901")
-_REFERENCE = re.compile(
+_REFERENCE: Final = re.compile(
     r"(?i)(?<![a-z])(?:order|invoice|tracking|ticket|receipt|confirmation|ref|reference|isbn|sku)"
     r"\s?(?:#|no\.?|num(?:ber)?|id)?\s?[:#]?\s?$"
 )
 #: the letters of :data:`_REFERENCE`'s words, as ``str.lower`` leaves them ...
-_REFERENCE_WORDS = tuple("order invoice tracking ticket receipt confirmation ref isbn sku".split())
+_REFERENCE_WORDS: Final = tuple(
+    "order invoice tracking ticket receipt confirmation ref isbn sku".split()
+)
 #: ... and the characters its case-insensitive match equates with one of those letters though
 #: ``lower()`` does not turn them into it (dotted and dotless i, long s)
-_REFERENCE_TRAPS = re.compile("[\u0130\u0131\u017f]")
+_REFERENCE_TRAPS: Final = re.compile("[\u0130\u0131\u017f]")
 
 
 def _may_be_reference(window: str) -> bool:
@@ -172,8 +175,8 @@ def _may_be_reference(window: str) -> bool:
     )
 
 
-_MIN_DIGITS = 7
-_MAX_DIGITS = 17
+_MIN_DIGITS: Final = 7
+_MAX_DIGITS: Final = 17
 
 
 class _Chunk:
@@ -231,9 +234,9 @@ def _brackets_ok(s: str) -> bool:
 
 # --------------------------------------------------------------------------- validation
 
-_NANPA = frozenset(phonenumbers.phonenumberutil._NANPA_REGIONS)
-_REGIONS = frozenset(phonenumbers.SUPPORTED_REGIONS)
-_ALIASES = {"UK": "GB"}
+_NANPA: Final = frozenset(phonenumbers.phonenumberutil._NANPA_REGIONS)
+_REGIONS: Final = frozenset(phonenumbers.SUPPORTED_REGIONS)
+_ALIASES: Final = {"UK": "GB"}
 _national_prefix_ok: Callable[[PhoneNumber], bool] = getattr(
     phonenumbermatcher, "_is_national_prefix_present_if_required", lambda n: True
 )
@@ -292,7 +295,7 @@ def _valid_e164(digits: str, plus: bool, region: str | None) -> str | None:
 
 # --------------------------------------------------------------------------- disguise
 
-_PLAIN = frozenset("0123456789 -.()+")
+_PLAIN: Final = frozenset("0123456789 -.()+")
 
 
 @lru_cache(maxsize=4096)

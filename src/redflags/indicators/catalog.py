@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, Final, NamedTuple
 
 import ahocorasick
 
@@ -40,7 +40,7 @@ __all__ = [
     "load_catalog",
 ]
 
-CATEGORIES = frozenset(
+CATEGORIES: Final = frozenset(
     {
         "youth",
         "third_party",
@@ -54,7 +54,7 @@ CATEGORIES = frozenset(
 )
 
 #: Indicator functions the engine knows (see :mod:`redflags.indicators.functions`).
-FUNCTIONS = frozenset(
+FUNCTIONS: Final = frozenset(
     {
         "minor_age",
         "age_18_19",

@@ -180,8 +180,8 @@ try:  # the offset-free fast path mirrors normalize's internals; see keys_text()
     _FAST_KEYS = True
 except ImportError:  # pragma: no cover - normalize changed: stay correct, only slower
     _FAST_KEYS = False
-    _LETTER_RUN = re.compile(r"([^\W\d_])\1+")
-    _CONFUSABLES = {}
+    _LETTER_RUN = re.compile(r"([^\W\d_])\1+")  # type: ignore[misc]
+    _CONFUSABLES = {}  # type: ignore[misc]
 
 _CONFUSABLE_CHARS = (
     re.compile("[" + re.escape("".join(_CONFUSABLES)) + "]") if _CONFUSABLES else None
