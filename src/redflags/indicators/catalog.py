@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -170,9 +170,10 @@ class Catalog:
         runs = keys.runs
         hits: list[TermHit] = []
         n = len(text)
-        for end_idx, group in self._automaton.iter(text):
+        found: Iterator[tuple[int, tuple[_Term, ...]]] = self._automaton.iter(text)
+        for end_idx, group in found:
             # the terms of a group share their key: its length and word boundaries are
-            # checked once, on the first term
+            # checked once, on the first term (typed, so compiled code reads its fields natively)
             head = group[0]
             end = end_idx + 1
             start = end - head.size
