@@ -34,6 +34,7 @@ __all__ = ["COMPILED_MODULES", "GROUP", "NativeStatus", "guard", "source_hashes"
 COMPILED_MODULES: tuple[str, ...] = (
     "redflags.model",
     "redflags.normalize",
+    "redflags.extract.common",
     "redflags.extract.ages",
     "redflags.extract.crypto",
     "redflags.extract.emails",
@@ -42,6 +43,7 @@ COMPILED_MODULES: tuple[str, ...] = (
     "redflags.extract.places",
     "redflags.extract.prices",
     "redflags.indicators.catalog",
+    "redflags.records",
     "redflags.score",
     "redflags.screen",
 )

@@ -21,6 +21,7 @@ import orjson
 
 from redflags.errors import InputError, RecordError
 from redflags.model import Ad
+from redflags.records import MAX_FIELD_CHARS, parse_ad
 
 __all__ = [
     "MAX_FIELD_CHARS",
@@ -31,16 +32,6 @@ __all__ = [
     "parse_ad",
 ]
 
-#: Largest text field accepted (characters).  Longer fields are reported as malformed rather
-#: than truncated, so no ad is ever half-screened without anyone knowing.
-MAX_FIELD_CHARS = 20_000
-
-_STR_FIELDS = ("title", "body", "phone", "email")
-_OPT_FIELDS = ("site", "posted_at", "city", "region", "country", "category")
-_KNOWN = frozenset(("id", "images", "poster", *_STR_FIELDS, *_OPT_FIELDS))
-_ALL_FIELDS = (*_STR_FIELDS, *_OPT_FIELDS)
-
-
 @dataclass(frozen=True, slots=True)
 class Record:
     """One input record: its source name, line number and raw value (bytes line or dict)."""
@@ -48,54 +39,6 @@ class Record:
     source: str
     line: int
     raw: bytes | Mapping[str, Any]
-
-
-def parse_ad(obj: Any, line: int, source: str = "", max_chars: int = MAX_FIELD_CHARS) -> Ad:
-    """Validate one decoded record into an :class:`Ad`, or raise :class:`RecordError`."""
-    if type(obj) is not dict and not isinstance(obj, Mapping):  # ABC check only when needed
-        raise RecordError(f"expected a JSON object, got {type(obj).__name__}", line, source)
-    ad_id = obj.get("id")
-    if isinstance(ad_id, bool) or not isinstance(ad_id, str | int):
-        what = "missing" if ad_id is None else f"must be a string, got {type(ad_id).__name__}"
-        raise RecordError(f"field 'id' {what}", line, source)
-    ad_id = str(ad_id).strip()
-    if not ad_id:
-        raise RecordError("field 'id' is empty", line, source)
-    values: dict[str, Any] = {}
-    for name in _ALL_FIELDS:
-        v = obj.get(name)
-        if v is None:
-            continue
-        if type(v) is str:  # the usual case: skip the type checks below
-            if len(v) > max_chars:
-                raise RecordError(
-                    f"field {name!r} is {len(v)} characters; the limit is {max_chars}",
-                    line,
-                    source,
-                )
-            values[name] = v
-            continue
-        if isinstance(v, int | float) and not isinstance(v, bool) and name in ("phone",):
-            v = str(v)
-        if not isinstance(v, str):
-            raise RecordError(
-                f"field {name!r} must be a string, got {type(v).__name__}", line, source
-            )
-        if len(v) > max_chars:
-            raise RecordError(
-                f"field {name!r} is {len(v)} characters; the limit is {max_chars}", line, source
-            )
-        values[name] = v
-    images = obj.get("images") or ()
-    if isinstance(images, str):
-        images = (images,)
-    if not isinstance(images, list | tuple) or not all(isinstance(i, str) for i in images):
-        raise RecordError("field 'images' must be a list of strings", line, source)
-    poster = obj.get("poster")
-    if poster is not None and not isinstance(poster, Mapping):
-        raise RecordError("field 'poster' must be an object", line, source)
-    extra = {k: v for k, v in obj.items() if k not in _KNOWN}
-    return Ad(id=ad_id, images=tuple(images), poster=poster, extra=extra, **values)
 
 
 def decode_record(rec: Record, max_chars: int = MAX_FIELD_CHARS) -> Ad:
