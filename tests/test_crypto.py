@@ -494,3 +494,15 @@ def test_extract_never_crashes_and_spans_match(text: str) -> None:
         if not ent.disguised:  # the posted text is itself the address (up to letter case)
             wallet = parse(ent.span.text)
             assert wallet is not None and wallet.address == ent.value
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.text(alphabet=st.sampled_from("ab1Z аΑ\u00a0\t\n.:/-"), max_size=80)
+    | st.text(max_size=60)
+)
+def test_run_prefilter_equals_the_regex(text: str) -> None:
+    """The whitespace-split prefilter answers what a search of the whole text does."""
+    from redflags.extract import crypto
+
+    assert crypto._may_have_run(text) == (crypto._RUN_RE.search(text) is not None)
