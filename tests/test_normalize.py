@@ -152,6 +152,18 @@ def test_letter_runs_equal_the_regex(text: str) -> None:
         assert nz._runs_by_search(t) == expected
 
 
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.sampled_from("aZяЖαΣ1_ -.é\u0301²"), max_size=50) | st.text(max_size=50))
+def test_mixed_word_matches_the_plain_pattern(text: str) -> None:
+    """The word-start anchored pattern finds the words the unanchored one finds."""
+    from redflags import normalize as nz
+
+    plain = re.compile(r"[^\W\d_]*[A-Za-z][^\W\d_]*")
+    assert [m.span() for m in nz._MIXED_WORD.finditer(text)] == [
+        m.span() for m in plain.finditer(text)
+    ]
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.text(alphabet=st.sampled_from("aAbeEoOlLsS1 .-_ёЁжЖßİ\u0301\u00a0ǅ"), max_size=60))
 def test_squeezed_fast_path_equals_the_map_builder(text: str) -> None:

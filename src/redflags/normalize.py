@@ -387,7 +387,10 @@ def _fold_unit(unit: str) -> str:
 #: what the fast path cannot copy verbatim: any non-ASCII character, or a whitespace run that
 #: is not a single plain space (``redflags.link.templates`` mirrors fold with this one)
 _SPECIAL: Final = re.compile(r"[^\x00-\x7f]|\s{2,}|[\t\n\r\x0b\x0c]")
-_MIXED_WORD: Final = re.compile(r"[^\W\d_]*[A-Za-z][^\W\d_]*")
+#: a word (maximal letter run) with a Latin letter in it; matches start only where a word
+#: starts, so a Cyrillic or Greek word is tried once, not from each of its letters (which made
+#: the plain ``[^\W\d_]*[A-Za-z][^\W\d_]*`` quadratic in the word's length)
+_MIXED_WORD: Final = re.compile(r"(?<![^\W\d_])[^\W\d_]*[A-Za-z][^\W\d_]*")
 
 
 def _identity_letters() -> str:
