@@ -413,3 +413,30 @@ def test_word_bounds_and_codes_fast_paths(text: str) -> None:
         assert prices_mod._word_start(low, i) == _slow_word_start(low, i)
         assert prices_mod._word_end(low, i) == _slow_word_end(low, i)
         assert prices_mod._currency_before(low, i) == _slow_currency_before(low, i)
+
+
+# ---------------------------------------------------------------------------- fast paths
+
+#: Text made mostly of what :data:`prices._SCAN` looks at: digits, its separators and
+#: lookaround characters, letters and a few non-ASCII characters.
+_SCAN_TEXT = st.text(alphabet="0123456789 .,-)(_#@$a€٣\n", max_size=60)
+
+
+def _scan_spans(low: str) -> list[tuple[int, int]]:
+    return [m.span() for m in prices_mod._SCAN.finditer(low) if m.lastindex is None]
+
+
+@settings(max_examples=2000, deadline=None)
+@given(_SCAN_TEXT)
+def test_amounts_are_the_scan_regex_matches(text: str) -> None:
+    """:func:`prices._amounts` (a digit search by hand) finds what :data:`prices._SCAN` does."""
+    assert prices_mod._amounts(text) == _scan_spans(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["305-555-0123", "(281) 555 0151", "+44 20 7946 0885", "1.5@x", "luna_27 #27 27_", "1,500.00",
+     "12 34 56789", "1 22 333 4444 55555", "a1.2.3", "$80/hr, 10:30", ""],
+)
+def test_amounts_examples(text: str) -> None:
+    assert prices_mod._amounts(text) == _scan_spans(text)

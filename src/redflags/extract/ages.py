@@ -37,7 +37,6 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import NamedTuple
 
 import ahocorasick
 
@@ -179,20 +178,33 @@ def word_number(text: str) -> int | None:
     return None
 
 
-class _Num(NamedTuple):
-    start: int
-    end: int
-    value: int
-    lang: str  # "" for digits
-    split: bool  # "1 9", "one nine": needs an age marker
+#: A candidate number: ``(start, end, value, lang, split)`` -- ``lang`` is "" for digits and
+#: ``split`` is true for "1 9", "one nine" (it needs an age marker).  (A plain tuple: a
+#: NamedTuple is built through a Python-level call, which cost more than all the checks.)
+_Num = tuple[int, int, int, str, bool]
 
 
 #: Runs of one or two digits (folded text has only ASCII digits): longer runs are never ages,
-#: and skipping them in the regex spares a Python step for every phone group and price; so
-#: does skipping runs right after a currency sign, "#" or "+" ("$19", "#27", "+18").
+#: and neither are runs right after a currency sign, "#" or "+" ("$19", "#27", "+18").  The
+#: reference definition of what :func:`_numbers` finds with :data:`_SCAN_TABLE`.
 _RUN_RE = re.compile(
-    r"[0-9](?<![0-9][0-9])(?<![$€£¥₽#+][0-9])[0-9]?(?![0-9])"  # starts with a class: fast skip
+    r"[0-9](?<![0-9][0-9])(?<![$€£¥₽#+][0-9])[0-9]?(?![0-9])"
 )
+_RUN_NOT_AFTER = "$€£¥₽#+"
+
+#: ``low.encode("ascii", "replace")`` (one byte per character, every non-ASCII one a "?")
+#: translated: ASCII digits become "\t", ASCII letters stay, anything else becomes a space.
+#: Decoded again (a str: mypyc calls ``str.find`` directly, ``bytes.find`` through Python),
+#: ``find("\t")`` jumps to the next digit at C speed (a regex scan for ``[0-9]`` costs tens
+#: of instructions per character), and ``split()`` gives the runs of ASCII letters.
+_SCAN_TABLE = bytes(
+    9 if 48 <= c <= 57 else c if 65 <= c <= 90 or 97 <= c <= 122 else 32 for c in range(256)
+)
+#: The number words that are ASCII (English and Spanish).
+_ASCII_WORDS = frozenset(w for w in _WORD_INFO if w.isascii())
+assert all(w.isalpha() for w in _WORD_INFO)  # (what the word prefilter in _numbers relies on)
+#: Every non-ASCII (Russian) number word holds "д", "т" or "с" (:func:`_numbers` tests them).
+assert all(w.isascii() or "д" in w or "т" in w or "с" in w for w in _WORD_INFO)
 
 
 def _numbers(low: str) -> list[_Num]:
@@ -200,27 +212,48 @@ def _numbers(low: str) -> list[_Num]:
     and number words.  Phone groups, decimals, times and prices are cut off here."""
     nums: list[_Num] = []
     n = len(low)
+    scan = low.encode("ascii", "replace").translate(_SCAN_TABLE).decode("ascii")
     skip = -1
-    for m in _RUN_RE.finditer(low):
-        s, e = m.span()
-        if s < skip:
+    s = scan.find("\t")
+    while s >= 0:
+        # the digit runs :data:`_RUN_RE` matches, without a regex: from each run's start
+        e = s + 1
+        while e < n and scan[e] == "\t":
+            e += 1
+        size = e - s
+        nxt = scan.find("\t", e)
+        if size > 2 or s < skip or (s and low[s - 1] in _RUN_NOT_AFTER):
+            s = nxt
             continue
         if s and low[s - 1] in ".,:/" and s >= 2 and low[s - 2].isdigit():
+            s = nxt
             continue  # "1.19", "10:15", "3/14"
-        size = e - s
         if size == 1:
             # "1 9": one separator, then exactly one digit
             if e + 1 < n and low[e] in " .-_" and low[e + 1].isdigit() and (
                 e + 2 == n or not low[e + 2].isdigit()
             ):
                 skip = e + 2
-                if e + 3 < n and low[e + 2] in ".,:" and low[e + 3].isdigit():
-                    continue
-                nums.append(_Num(s, e + 2, int(low[s] + low[e + 1]), "", True))
-            continue
-        if size != 2 or (e + 1 < n and low[e] in ".,:" and low[e + 1].isdigit()):
-            continue  # phone groups, prices, years; "19.5", "10:30"
-        nums.append(_Num(s, e, int(low[s:e]), "", False))
+                if not (e + 3 < n and low[e + 2] in ".,:" and low[e + 3].isdigit()):
+                    nums.append((s, e + 2, int(low[s] + low[e + 1]), "", True))
+        elif not (e + 1 < n and low[e] in ".,:" and low[e + 1].isdigit()):
+            nums.append((s, e, int(low[s:e]), "", False))  # (not "19.5", "10:30")
+        s = nxt
+    # number words: a word counts only as a whole run of letters, so none is there when no
+    # run of ASCII letters is an English or Spanish number word and no Russian one may be
+    if not (low.isascii() or ("д" not in low and "т" not in low and "с" not in low)) or (
+        not _ASCII_WORDS.isdisjoint(scan.split())
+    ):
+        nums.extend(_number_words(low))
+        if len(nums) > 1:
+            nums.sort()
+    return nums
+
+
+def _number_words(low: str) -> list[_Num]:
+    """The number words of :func:`_numbers` (found by the automaton)."""
+    nums: list[_Num] = []
+    n = len(low)
     taken = -1
     for last, (word, value, lang, cls) in _WORD_AC.iter(low):
         s, e = last - len(word) + 1, last + 1
@@ -245,9 +278,7 @@ def _numbers(low: str) -> list[_Num]:
                 continue
             value, e, split = pair, tm.end(), True
         taken = e
-        nums.append(_Num(s, e, value, lang, split))
-    if len(nums) > 1:
-        nums.sort()
+        nums.append((s, e, value, lang, split))
     return nums
 
 
@@ -447,17 +478,18 @@ def extract(v: Views, field: str, ctx: Context) -> list[Entity]:
     low = v.lower
     out: list[Entity] = []
     for num in _numbers(low):
-        if not MIN_AGE <= num.value <= MAX_AGE:
+        start, end, value, lang, split = num
+        if not MIN_AGE <= value <= MAX_AGE:
             continue
         found = _check(text, low, num, folded)
         if found is not None:
             a, b = found if identity else folded.original_span(*found)
             span = Span(field, a, b, original[a:b])  # (what span_of() builds, minus a call)
             # (two plain digits of an unmapped view are the number as posted: 10 <= value)
-            disguised = not (identity and not num.lang and not num.split) and (
-                folded.original_text(num.start, num.end) != str(num.value)
+            disguised = not (identity and not lang and not split) and (
+                folded.original_text(start, end) != str(value)
             )
-            out.append(Entity("age", num.value, num.value, span, disguised))
+            out.append(Entity("age", value, value, span, disguised))
     return out
 
 
@@ -465,7 +497,7 @@ def _check(
     text: str, low: str, num: _Num, folded: Normalized | None = None
 ) -> tuple[int, int] | None:
     """The folded ``(start, end)`` of the age expression around ``num``, or ``None``."""
-    start, end, value = num.start, num.end, num.value
+    start, end, value, lang, split = num
     # ---- the marker after the number
     suffix_end = end
     strength = ""  # "strong" | "weak" | "" ; lang of the marker in marker_lang
@@ -479,7 +511,7 @@ def _check(
             wm = _WEAK_SUFFIX.match(low, end)
             if wm and wm.lastgroup:
                 strength, marker_lang, suffix_end = "weak", wm.lastgroup, wm.end()
-    if num.split and strength != "strong":
+    if split and strength != "strong":
         return None  # "I'm 5 4" is a height; split digits need an unmistakable marker
     # ---- the cue before it
     cue = _find_cue(low, start)
@@ -488,7 +520,7 @@ def _check(
         if strength != "strong":
             return None  # "I'm a 10" is a rating; "I'm a 19 year old girl" is an age
         kind = "first"
-    if num.lang and num.lang not in (cue_lang, marker_lang):
+    if lang and lang not in (cue_lang, marker_lang):
         return None  # "I'm once again": a number word must share its cue's language
     if not kind and not strength:
         named = _name_cue(text, low, start, end, value, folded)
@@ -515,7 +547,7 @@ def _check(
         if kind == "aged" and marker_lang == "en":
             return None  # "scotch aged 12 years"
     elif not strength:
-        if num.value == 10 and num.lang:
+        if value == 10 and lang:
             return None  # "I'm ten toes down"
         if _AFTER_CUE_BAD.match(low, end):
             return None
