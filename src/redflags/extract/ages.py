@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import Final
 
 import ahocorasick
 
@@ -48,59 +49,59 @@ __all__ = ["MAX_AGE", "MIN_AGE", "extract", "word_number"]
 
 #: Youngest and oldest stated age reported: below 10 the "ages" are children mentioned by an
 #: adult poster or ratings ("a 10"), above 99 they are prices, years or lengths.
-MIN_AGE = 10
-MAX_AGE = 99
+MIN_AGE: Final = 10
+MAX_AGE: Final = 99
 
 #: Characters looked back from a number for cues, requirement words and subjects.
-_WINDOW = 64
+_WINDOW: Final = 64
 
 # --------------------------------------------------------------------------- number words
 
-_EN_UNITS = {
+_EN_UNITS: Final = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
     "nine": 9,
 }
-_EN_TEENS = {
+_EN_TEENS: Final = {
     "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
     "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
     # misspellings seen in ads
     "ninteen": 19, "eightteen": 18, "fourten": 14, "sixten": 16, "seventen": 17,
     "eighten": 18, "nineten": 19,
 }
-_EN_TENS = {
+_EN_TENS: Final = {
     "twenty": 20, "thirty": 30, "forty": 40, "fourty": 40, "fifty": 50, "sixty": 60,
     "seventy": 70, "eighty": 80, "ninety": 90,
 }
 # Spanish as folded: accents are stripped ("dieciséis" -> "dieciseis", "veintidós" -> ...)
-_ES_UNITS = {
+_ES_UNITS: Final = {
     "uno": 1, "una": 1, "un": 1, "dos": 2, "tres": 3, "cuatro": 4, "cinco": 5, "seis": 6,
     "siete": 7, "ocho": 8, "nueve": 9,
 }
-_ES_TEENS = {
+_ES_TEENS: Final = {
     "diez": 10, "once": 11, "doce": 12, "trece": 13, "catorce": 14, "quince": 15,
     "dieciseis": 16, "diecisiete": 17, "dieciocho": 18, "diecinueve": 19, "veinte": 20,
     "veintiuno": 21, "veintiuna": 21, "veintiun": 21, "veintidos": 22, "veintitres": 23,
     "veinticuatro": 24, "veinticinco": 25, "veintiseis": 26, "veintisiete": 27,
     "veintiocho": 28, "veintinueve": 29,
 }
-_ES_TENS = {
+_ES_TENS: Final = {
     "treinta": 30, "cuarenta": 40, "cincuenta": 50, "sesenta": 60, "setenta": 70,
     "ochenta": 80, "noventa": 90,
 }
-_RU_UNITS = {
+_RU_UNITS: Final = {
     "один": 1, "одна": 1, "одно": 1, "два": 2, "две": 2, "три": 3, "четыре": 4, "пять": 5,
     "шесть": 6, "семь": 7, "восемь": 8, "девять": 9,
 }
-_RU_TEENS = {
+_RU_TEENS: Final = {
     "десять": 10, "одиннадцать": 11, "двенадцать": 12, "тринадцать": 13, "четырнадцать": 14,
     "пятнадцать": 15, "шестнадцать": 16, "семнадцать": 17, "восемнадцать": 18,
     "девятнадцать": 19,
 }
-_RU_TENS = {
+_RU_TENS: Final = {
     "двадцать": 20, "тридцать": 30, "сорок": 40, "пятьдесят": 50, "шестьдесят": 60,
     "семьдесят": 70, "восемьдесят": 80, "девяносто": 90,
 }
-_WORD_VALUES: dict[str, int] = {
+_WORD_VALUES: Final[dict[str, int]] = {
     **_EN_UNITS, **_EN_TEENS, **_EN_TENS, **_ES_UNITS, **_ES_TEENS, **_ES_TENS,
     **_RU_UNITS, **_RU_TEENS, **_RU_TENS,
 }
@@ -110,23 +111,23 @@ def _alt(words: dict[str, int]) -> str:
     return "|".join(sorted(words, key=len, reverse=True))
 
 
-_L = r"[^\W\d_]"  # one letter, any script
-_NL = rf"(?!{_L})"  # not followed by a letter
+_L: Final = r"[^\W\d_]"  # one letter, any script
+_NL: Final = rf"(?!{_L})"  # not followed by a letter
 
 #: After a tens word: its unit ("twenty two", "twenty-2", "treinta y dos", "двадцать два").
-_TENS_TAIL = {
+_TENS_TAIL: Final = {
     "en": re.compile(rf"[ \-]?(?:{_alt(_EN_UNITS)}|[1-9](?!\d)){_NL}"),
     "es": re.compile(rf" y (?:{_alt(_ES_UNITS)}|[1-9](?!\d)){_NL}"),
     "ru": re.compile(rf" (?:{_alt(_RU_UNITS)}|[1-9](?!\d)){_NL}"),
 }
-_DIEZ_TAIL = re.compile(rf" y (?:seis|siete|ocho|nueve){_NL}")
+_DIEZ_TAIL: Final = re.compile(rf" y (?:seis|siete|ocho|nueve){_NL}")
 #: After a unit word: a second unit or digit ("one nine", "uno 9") -- a spelled split number.
-_UNIT_TAIL = re.compile(
+_UNIT_TAIL: Final = re.compile(
     rf"[ \-](?:{_alt({**_EN_UNITS, **_ES_UNITS, **_RU_UNITS})}|[0-9](?!\d)){_NL}"
 )
 
 # word -> (value, language, class) where class is "teen" (a complete number), "tens" or "unit"
-_WORD_INFO: dict[str, tuple[int, str, str]] = {}
+_WORD_INFO: Final[dict[str, tuple[int, str, str]]] = {}
 for _lang, _teens, _tens, _units in (
     ("en", _EN_TEENS, _EN_TENS, _EN_UNITS),
     ("es", _ES_TEENS, _ES_TENS, _ES_UNITS),
@@ -140,13 +141,13 @@ for _lang, _teens, _tens, _units in (
     for _w, _n in _tens.items():
         _WORD_INFO[_w] = (_n, _lang, "tens")
 
-_WORD_AC = ahocorasick.Automaton()
+_WORD_AC: Final = ahocorasick.Automaton()
 for _w, _info in _WORD_INFO.items():
     _WORD_AC.add_word(_w, (_w, *_info))
 _WORD_AC.make_automaton()
 
 
-_PARTS_RE = re.compile(r"[^\W\d_]+|\d+")
+_PARTS_RE: Final = re.compile(r"[^\W\d_]+|\d+")
 
 
 def word_number(text: str) -> int | None:
@@ -187,21 +188,21 @@ _Num = tuple[int, int, int, str, bool]
 #: Runs of one or two digits (folded text has only ASCII digits): longer runs are never ages,
 #: and neither are runs right after a currency sign, "#" or "+" ("$19", "#27", "+18").  The
 #: reference definition of what :func:`_numbers` finds with :data:`_SCAN_TABLE`.
-_RUN_RE = re.compile(
+_RUN_RE: Final = re.compile(
     r"[0-9](?<![0-9][0-9])(?<![$€£¥₽#+][0-9])[0-9]?(?![0-9])"
 )
-_RUN_NOT_AFTER = "$€£¥₽#+"
+_RUN_NOT_AFTER: Final = "$€£¥₽#+"
 
 #: ``low.encode("ascii", "replace")`` (one byte per character, every non-ASCII one a "?")
 #: translated: ASCII digits become "\t", ASCII letters stay, anything else becomes a space.
 #: Decoded again (a str: mypyc calls ``str.find`` directly, ``bytes.find`` through Python),
 #: ``find("\t")`` jumps to the next digit at C speed (a regex scan for ``[0-9]`` costs tens
 #: of instructions per character), and ``split()`` gives the runs of ASCII letters.
-_SCAN_TABLE = bytes(
+_SCAN_TABLE: Final = bytes(
     9 if 48 <= c <= 57 else c if 65 <= c <= 90 or 97 <= c <= 122 else 32 for c in range(256)
 )
 #: The number words that are ASCII (English and Spanish).
-_ASCII_WORDS = frozenset(w for w in _WORD_INFO if w.isascii())
+_ASCII_WORDS: Final = frozenset(w for w in _WORD_INFO if w.isascii())
 assert all(w.isalpha() for w in _WORD_INFO)  # (what the word prefilter in _numbers relies on)
 #: Every non-ASCII (Russian) number word holds "д", "т" or "с" (:func:`_numbers` tests them).
 assert all(w.isascii() or "д" in w or "т" in w or "с" in w for w in _WORD_INFO)
@@ -285,7 +286,7 @@ def _number_words(low: str) -> list[_Num]:
 # --------------------------------------------------------------------------- markers
 
 #: Markers that make a number an age by themselves (language in the group name).
-_STRONG_SUFFIX = re.compile(
+_STRONG_SUFFIX: Final = re.compile(
     r"\s?[-\s]?\s?(?:"
     r"(?P<en>y\s?/\s?o|y\.\s?o\b\.?|y-o|yoa|yo"
     r"|(?:years?|yrs?|yr|y)\.?[\s-]*(?:old|young)|(?:years?|yrs?)\s+of\s+age)"
@@ -299,11 +300,11 @@ _WEAK_SUFFIX = re.compile(r"\s?(?:(?P<en>years?|yrs?)|(?P<es>a[nñ]os?)|(?P<ru>�
 
 #: Every match of :data:`_STRONG_SUFFIX` or :data:`_WEAK_SUFFIX` starts with a space, "-" or
 #: one of these letters: after any other character neither regex is run.
-_MARKER_FIRST = frozenset("-yapгл")
+_MARKER_FIRST: Final = frozenset("-yapгл")
 
 #: What may follow a number that has only a cue before it: a letter glued to the number
 #: ("36dd", "19th", "20min") or a unit/noun after it means it is not an age.
-_AFTER_CUE_BAD = re.compile(
+_AFTER_CUE_BAD: Final = re.compile(
     r"(?:[a-zа-я]|\s?['’\"″′%°/+]|[-–]\d|[.,:x]\d|\s?[$€£₽])"
     r"|\s+(?:min|mins|minutes?|minutos?|минут\w*|hours?|hrs?|h|horas?|час\w*|secs?|seconds?"
     r"|miles?|mi|km|kms|kilomet\w*|blocks?|cuadras|lbs?|pounds?|kgs?|kilos?|кг|ft|feet|foot"
@@ -315,7 +316,7 @@ _AFTER_CUE_BAD = re.compile(
     + _NL
 )
 #: After a bare year word, what may *not* follow ("de experiencia", "назад").
-_AFTER_WEAK_BAD = {
+_AFTER_WEAK_BAD: Final = {
     "es": re.compile(
         r"\s+(?:de(?!\s+edad)|en|con|trabajando|haciendo|atras|garantia|mas|o\s+mas|y\s+mas|ya"
         r"|seguidos|juntos|casad[oa]s?|sin|desde)" + _NL
@@ -326,9 +327,9 @@ _AFTER_WEAK_BAD = {
     ),
 }
 #: English bare "years" counts only at a clause end ("I'm 19 years, new in town").
-_EN_WEAK_OK = re.compile(r"\s*(?:$|[^\w\s'’]|(?:and|&|n)" + _NL + ")")
+_EN_WEAK_OK: Final = re.compile(r"\s*(?:$|[^\w\s'’]|(?:and|&|n)" + _NL + ")")
 #: After the expression: "+", "and up", "or older", "- 25", "to 25", "y más" ...
-_REQ_AFTER = re.compile(
+_REQ_AFTER: Final = re.compile(
     r"\s*(?:\+|plus\b|&\s*(?:up|over|older)\b"
     r"|(?:and|or|n|y|o|и|или)\s+(?:up(?!\s+(?:for|to))|over|older|above|under|younger|below"
     r"|more|mas|mayor(?:es)?|menor(?:es)?|старше|младше|более|менее)" + _NL
@@ -336,12 +337,12 @@ _REQ_AFTER = re.compile(
     r"|(?:older|younger)" + _NL + r")"
 )
 #: After a list-like "19 años": the item ends.
-_LIST_AFTER = re.compile(r"\s*(?:$|[,;.!|•·)—–]|\s-|[^\w\s])")
+_LIST_AFTER: Final = re.compile(r"\s*(?:$|[,;.!|•·)—–]|\s-|[^\w\s])")
 
 # --------------------------------------------------------------------------- word lists
 
 #: Cue phrases (tokens joined by one space) by kind and language.
-_CUE_PHRASES: dict[str, dict[str, list[str]]] = {
+_CUE_PHRASES: Final[dict[str, dict[str, list[str]]]] = {
     "first": {
         "en": [
             "i'm", "i’m", "i`m", "i´m", "iʼm", "im", "i m", "i am",
@@ -384,22 +385,22 @@ _CUE_PHRASES: dict[str, dict[str, list[str]]] = {
         ).split(),
     },
 }
-_CUES: dict[str, tuple[str, str]] = {}
+_CUES: Final[dict[str, tuple[str, str]]] = {}
 for _kind, _by_lang in _CUE_PHRASES.items():
     for _lang, _phrases in _by_lang.items():
         for _p in _phrases:
             _CUES[_p] = (_kind, _lang)
 
 #: Words allowed between a cue and the number ("I'm only 16", "мне уже 18").
-_MODS = frozenset(
+_MODS: Final = frozenset(
     "just only barely now already solo apenas ya уже только всего лишь".split()
 )
 #: The word right before a number that may end a cue, or come between a cue and the number:
 #: the last words of the cue phrases, "a"/"an" and the modifiers (:func:`_find_cue` stops at
 #: any other word without looking further back).
-_CUE_LEAD = frozenset(p.rsplit(" ", 1)[-1] for p in _CUES) | {"a", "an"} | _MODS
+_CUE_LEAD: Final = frozenset(p.rsplit(" ", 1)[-1] for p in _CUES) | {"a", "an"} | _MODS
 #: Requirement/comparison words before the expression: an admission rule, not an age.
-_REQ_WORDS = frozenset(
+_REQ_WORDS: Final = frozenset(
     (
         "must should gotta will to be are were least atleast minimum min over under above below "
         "than between from ages legal almost nearly about around approx til till until by "
@@ -411,8 +412,8 @@ _REQ_WORDS = frozenset(
     ).split()
 )
 #: "18 to 25", "18 y 25", "18 или 20": the number is the top of a range.
-_RANGE_WORDS = frozenset("to a y and or o hasta до или и".split())
-_FAMILY = frozenset(
+_RANGE_WORDS: Final = frozenset("to a y and or o hasta до или и".split())
+_FAMILY: Final = frozenset(
     (
         "son sons daughter daughters kid kids child children brother brothers sister sisters "
         "mom mother dad father grandson granddaughter grandkid grandkids nephew niece husband "
@@ -423,7 +424,7 @@ _FAMILY = frozenset(
         "сестре муж мужу внук внучка"
     ).split()
 )
-_OBJECTS = frozenset(
+_OBJECTS: Final = frozenset(
     (
         "car cars truck vehicle van suv bike motorcycle boat house home roof building business "
         "company shop store dog dogs cat cats puppy horse tree trees wine whisky whiskey scotch "
@@ -440,23 +441,23 @@ _OBJECTS = frozenset(
         "гарантия работа работаю"
     ).split()
 )
-_POSSESSIVES = frozenset(
+_POSSESSIVES: Final = frozenset(
     "my our his her their your mi mis su sus tu tus nuestro nuestra мой мои моя мое моего моей "
     "моеи моему наш наша его ее".split()
 )
 #: "yo" is also the Spanish "I": "50 yo hago todo", "a las 10 yo te espero".
-_YO_ES_AFTER = re.compile(
+_YO_ES_AFTER: Final = re.compile(
     r"\s+(?:soy|te|me|lo|la|le|les|tengo|estoy|hago|puedo|quiero|voy|vivo|trabajo|cobro"
     r"|atiendo|doy|ofrezco|busco|no|si|tambien|solo|se|misma|mismo|personalmente|estare|recibo"
     r"|acepto|hablo|salgo|mando|envio|contesto|respondo|espero|invito|llevo|hare|prefiero"
     r"|cumplo|trato)" + _NL
 )
-_YO_ES_BEFORE = frozenset(
+_YO_ES_BEFORE: Final = frozenset(
     "precio precios por dolares pesos euros cobro las son minutos horas mil desde hasta de en "
     "con solo cuesta vale tarifa".split()
 )
 
-_SENTENCE_END = frozenset(".!?\n")
+_SENTENCE_END: Final = frozenset(".!?\n")
 
 
 
@@ -568,7 +569,7 @@ def _gap_is(low: str, a: int, b: int, allowed: str) -> bool:
     return all(c in allowed for c in low[a:b])
 
 
-_APOS = "'’`´"
+_APOS: Final = "'’`´"
 
 
 def _word_start(low: str, end: int) -> int:
@@ -618,9 +619,9 @@ def _find_cue(low: str, start: int) -> tuple[str, str, int] | None:
 #: a comma or an opening parenthesis, then the number, then the end of the item.  The commonest
 #: way ads state an age; a missed minor here is a child sex trafficking victim left online.
 _NAME_GAP = re.compile(r"(?P<name>[^\W\d_]{3,15})(?P<here> here| aqui| здесь)?(?P<sep>, ?| ?\( ?)$")
-_NAME_ITEM_END = re.compile(r" ?(?:$|[,.!;|•·~\n)—–]|(?:and|y|и) )")
-_NAME_AGE_RANGE = (12, 69)
-_NOT_NAMES = frozenset(
+_NAME_ITEM_END: Final = re.compile(r" ?(?:$|[,.!;|•·~\n)—–]|(?:and|y|и) )")
+_NAME_AGE_RANGE: Final = (12, 69)
+_NOT_NAMES: Final = frozenset(
     (
         "january february march april may june july august september october november december "
         "monday tuesday wednesday thursday friday saturday sunday today tonight tomorrow "
@@ -770,7 +771,7 @@ def _other_subject(low: str, pos: int) -> bool:
     return False
 
 
-_NEXT_WORD = re.compile(rf"\s*(?:[-–]\s*)?({_L}+)")
+_NEXT_WORD: Final = re.compile(rf"\s*(?:[-–]\s*)?({_L}+)")
 
 
 def _other_after(low: str, pos: int) -> bool:

@@ -43,6 +43,7 @@ from __future__ import annotations
 import re
 import string
 from functools import lru_cache
+from typing import Final
 
 from redflags.extract import Context
 from redflags.model import Entity, Span
@@ -52,15 +53,15 @@ __all__ = ["MIN_BARE_AMOUNT", "currency_for", "extract"]
 
 #: Smallest amount read as a price without a currency: below it "2 h", "1 hr", "10 min" are
 #: durations and "5 roses" a bouquet.
-MIN_BARE_AMOUNT = 20
+MIN_BARE_AMOUNT: Final = 20
 #: A bare amount *before* "h"/"hr"/"hour" with nothing binding them ("150 hour") must be at
 #: least this, so clock times and durations ("22h", "24 hour service") are not prices.
-MIN_BARE_HOURLY = 30
+MIN_BARE_HOURLY: Final = 30
 #: Largest amount reported (anything above is a phone number, an ID or a year run together).
-MAX_AMOUNT = 10_000_000
+MAX_AMOUNT: Final = 10_000_000
 
-_EUR = "AT BE CY DE EE ES FI FR GR HR IE IT LT LU LV MT NL PT SI SK".split()
-_COUNTRY_CURRENCY: dict[str, str] = {
+_EUR: Final = "AT BE CY DE EE ES FI FR GR HR IE IT LT LU LV MT NL PT SI SK".split()
+_COUNTRY_CURRENCY: Final[dict[str, str]] = {
     **{c: "EUR" for c in _EUR},
     "US": "USD", "GB": "GBP", "UK": "GBP", "CA": "CAD", "AU": "AUD", "NZ": "NZD", "MX": "MXN",
     "RU": "RUB", "IN": "INR", "JP": "JPY", "CN": "CNY", "CO": "COP", "AR": "ARS", "CL": "CLP",
@@ -69,16 +70,16 @@ _COUNTRY_CURRENCY: dict[str, str] = {
     "PR": "USD", "SV": "USD", "PA": "USD",
 }
 #: Countries whose own currency is written "$".
-_DOLLAR_COUNTRY = {
+_DOLLAR_COUNTRY: Final = {
     "US", "CA", "AU", "NZ", "MX", "CO", "AR", "CL", "DO", "UY", "EC", "PR", "SV", "PA",
 }
 _PESO_COUNTRY = {"MX": "MXN", "CO": "COP", "AR": "ARS", "CL": "CLP", "PH": "PHP", "DO": "DOP",
                  "UY": "UYU"}
 #: Tokens that mean "the local dollar / peso" (resolved by country).
 _LOCAL_DOLLAR = frozenset({"$", "dollar", "dollars", "dolares", "dolar", "dlls", "dll", "bucks"})
-_LOCAL_PESO = frozenset({"pesos", "peso"})
+_LOCAL_PESO: Final = frozenset({"pesos", "peso"})
 
-_TOKEN_CURRENCY: dict[str, str] = {
+_TOKEN_CURRENCY: Final[dict[str, str]] = {
     "us$": "USD", "usd": "USD", "u$s": "USD", "ca$": "CAD", "c$": "CAD", "cad": "CAD",
     "au$": "AUD", "a$": "AUD", "aud": "AUD", "mx$": "MXN", "mxn": "MXN", "r$": "BRL",
     "£": "GBP", "gbp": "GBP", "quid": "GBP", "pounds": "GBP", "pound": "GBP",
@@ -111,51 +112,51 @@ def _currency(cc: str, t: str) -> str:
 
 # --------------------------------------------------------------------------- patterns
 
-_NL = r"(?![^\W\d_])"  # not followed by a letter
-_NB = r"(?<![^\W\d_])"  # not preceded by a letter
+_NL: Final = r"(?![^\W\d_])"  # not followed by a letter
+_NB: Final = r"(?<![^\W\d_])"  # not preceded by a letter
 
 #: Currency written before the amount, maybe with one space: symbols (with their country
 #: prefixes) and ISO codes.
-_SYMBOLS = frozenset("$£€₽¥")
-_DOLLAR_PREFIXES = ("u$s", "us$", "ca$", "au$", "mx$", "c$", "a$", "r$")
-_CODES = frozenset({"usd", "gbp", "eur", "cad", "aud", "mxn", "rub"})
+_SYMBOLS: Final = frozenset("$£€₽¥")
+_DOLLAR_PREFIXES: Final = ("u$s", "us$", "ca$", "au$", "mx$", "c$", "a$", "r$")
+_CODES: Final = frozenset({"usd", "gbp", "eur", "cad", "aud", "mxn", "rub"})
 assert all(len(c) == 3 and c.isalpha() for c in _CODES)  # (:func:`_currency_before` needs it)
 #: Currency words written after the amount ("40 dollars", "3000 руб").
-_CUR_WORDS = (
+_CUR_WORDS: Final = (
     r"usd|gbp|eur|cad|aud|mxn|rub|dollars?|dolares|dolar|dlls?|bucks|quid|pounds?"
     r"|euros?|pesos?|yen|rubles|roubles|руб(?:лей|леи|ля|ль)?\.?|р\.?"
 )
 #: Money euphemisms before or after the amount ("roses: 150", "200 donation", "подарок 300").
-_EUPH_WORDS = r"roses?|rosas|donations?|donativos?|gifts?|regalos?|подар(?:ок|ки|ка)"
-_CUES = (
+_EUPH_WORDS: Final = r"roses?|rosas|donations?|donativos?|gifts?|regalos?|подар(?:ок|ки|ка)"
+_CUES: Final = (
     r"price|prices|rate|rates|precio|precios|tarifa|цена|стоимость|incall|outcall"
     r"|in\s?call|out\s?call|inc|outc"
 )
 
-_HOUR = r"h|hr|hrs|hour|hours|hourly|hora|horas|hs|час|часа|часов|ч"
-_MIN = r"min|mins|minute|minutes|minutos|minuto|мин|минут|минуты"
-_NIGHT = r"overnight|ovn|o/n|night|nights|nightly|noche|ночь|ночи|nite"
+_HOUR: Final = r"h|hr|hrs|hour|hours|hourly|hora|horas|hs|час|часа|часов|ч"
+_MIN: Final = r"min|mins|minute|minutes|minutos|minuto|мин|минут|минуты"
+_NIGHT: Final = r"overnight|ovn|o/n|night|nights|nightly|noche|ночь|ночи|nite"
 #: Quick-visit units: they bind to an amount across a word or two ("qv specials $130").
-_QUICK = (
+_QUICK: Final = (
     r"qv|qk|quickie|quicky|quick\s+visit|visita\s+rapida|rapidito|short\s+time"
     r"|быстрый\s+визит|экспресс"
 )
-_SESSION = rf"{_QUICK}|session|sesion|visit|визит"
-_UNIT = rf"hh|hhr|{_HOUR}|{_MIN}|{_NIGHT}|{_SESSION}|полчаса"
+_SESSION: Final = rf"{_QUICK}|session|sesion|visit|визит"
+_UNIT: Final = rf"hh|hhr|{_HOUR}|{_MIN}|{_NIGHT}|{_SESSION}|полчаса"
 #: Count or modifier in front of a unit ("1 hr", "30 min", "half hour", "all night").
-_COUNT_WORDS = (
+_COUNT_WORDS: Final = (
     r"one|two|three|four|una|uno|dos|tres|одна|один|два"
     r"|half|full|quick|all|media|toda\s+la|на\s+всю|пол|целую|всю"
 )
-_COUNT = rf"(?P<count>(?<![\d.,])\d{{1,2}}(?:[.,]\d)?(?!\d)|1⁄2|1/2|½|{_COUNT_WORDS})"
+_COUNT: Final = rf"(?P<count>(?<![\d.,])\d{{1,2}}(?:[.,]\d)?(?!\d)|1⁄2|1/2|½|{_COUNT_WORDS})"
 #: Words after an amount that make it a count of something else ("hh 120 guys", "22yo").
-_NOT_PRICE = (
+_NOT_PRICE: Final = (
     r"%|am|pm|a\.m|p\.m|yo|y/o|yrs?|years?|lbs?|kg|miles?|mi|km|ft|cm|inch|inches|guys"
     r"|people|men|girls|times|x|st|nd|rd|th|photos|pics|reviews|followers|dd|minutes|mins"
 )
 #: How it is charged, after the amount and its currency/euphemism ("/hr", "per hour", "hh",
 #: "for the night", "la hora", "/час", "each", "per cupcake").
-_POST = (
+_POST: Final = (
     r"\s?+(?P<bind>/|per|an?|for(?:\s+(?:the|an?|one))?|la|por(?:\s+la)?|в|за|на|@)?\s?+"
     rf"(?:{_COUNT}\s?+-?+\s?+(?:an?\s)?)?(?P<unit>{_UNIT}){_NL}"
     rf"|\s?+(?P<each>each|ea|apiece|a\s+piece|c/u|cada\s+un[oa]){_NL}"
@@ -167,17 +168,17 @@ _EUPH_AFTER = rf"(?:\s?+(?:(?P<euph>{_EUPH_WORDS}|kisses|besos|розы?|роз)
 #: roses") and rate unit ("/hr", "hh"), each optional and in that order.  (Possessive spaces
 #: throughout: nothing after them starts with a space, and they spare the engine most of its
 #: backtracking.)
-_AFTER = re.compile(
+_AFTER: Final = re.compile(
     rf"\s?+(?P<bad>{_NOT_PRICE}){_NL}"
     rf"|(?:(?P<k>\s?(?:k|тыс\.?))?\s?+(?:(?P<sym>[$£€₽¥])|(?P<word>{_CUR_WORDS}){_NL}))?"
     rf"{_EUPH_AFTER}(?:{_POST})?"
 )
 #: The euphemism and rate unit alone (after "$1.5k", or when a "pounds" is a weight).
-_AFTER_NO_CUR = re.compile(rf"{_EUPH_AFTER}(?:{_POST})?")
+_AFTER_NO_CUR: Final = re.compile(rf"{_EUPH_AFTER}(?:{_POST})?")
 #: Digit runs.  A run followed by two or more further groups of 2-4 digits is a phone number
 #: or an ID and is skipped whole ("305-555-0123", "(281) 555 0151", "+44 20 7946 0885"); one
 #: inside a handle or an e-mail address ("luna_27", "#27", "price73@example.com") is no match.
-_SCAN = re.compile(
+_SCAN: Final = re.compile(
     r"[0-9](?<![0-9_#][0-9])[0-9]*+(?:[.,][0-9]+)*+(?![@_])"
     r"(?P<phone>\)?(?:[ .\-][0-9]{2,4}){2,4}(?![0-9]))?"
 )  # (the reference definition of :func:`_amounts`, which finds the same without a regex)
@@ -185,7 +186,7 @@ _SCAN = re.compile(
 #: every digit made a "0", decoded again: ``find("0")`` then jumps to the next digit at C speed
 #: (a regex scan for ``[0-9]`` costs tens of instructions per character, and each match
 #: another thousand or two).
-_ZEROS = bytes.maketrans(b"123456789", b"000000000")
+_ZEROS: Final = bytes.maketrans(b"123456789", b"000000000")
 
 
 def _amounts(low: str) -> list[tuple[int, int]]:
@@ -227,14 +228,14 @@ def _amounts(low: str) -> list[tuple[int, int]]:
         s = scan.find("0", end)
     return out
 #: Separator between a word before the amount and the amount.
-_PRE_GAP = r"\s?(?:[:=\-–@~/]|is|are|es|son|:\s?-)?\s?$"
+_PRE_GAP: Final = r"\s?(?:[:=\-–@~/]|is|are|es|son|:\s?-)?\s?$"
 #: Before the amount: a rate unit, euphemism or price word ("hh 120", "1 hr - 180",
 #: "donation: 200", "🌹 150", "precio 100"); matched so that it ends exactly at the amount.
-_PRE = re.compile(
+_PRE: Final = re.compile(
     rf"(?:{_NB}(?:(?:{_COUNT})\s?-?\s?(?:an?\s)?)?(?P<unit>{_UNIT})"
     rf"|(?P<euph>{_EUPH_WORDS})|(?P<emoji>🌹+)|(?P<cue>{_CUES}))" + _PRE_GAP
 )
-_GAP_RE = re.compile(r"\s?(?:[:=\-–@~/]|:\s?-)?\s?")
+_GAP_RE: Final = re.compile(r"\s?(?:[:=\-–@~/]|:\s?-)?\s?")
 
 
 def _words(alternation: str) -> frozenset[str]:
@@ -249,55 +250,55 @@ def _last_words(alternation: str) -> frozenset[str]:
 
 #: What a single word right before an amount is (a set lookup instead of :data:`_PRE`;
 #: "полчаса" is left to it, which reads "пол" + "часа").
-_UNIT_WORDS = _words(_UNIT) - {"полчаса"}
-_EUPH_SET = frozenset(
+_UNIT_WORDS: Final = _words(_UNIT) - {"полчаса"}
+_EUPH_SET: Final = frozenset(
     "roses rose rosas donation donations donativo donativos gift gifts regalo regalos подарок"
     " подарки подарка".split()
 )
-_CUE_SET = _words(_CUES)
+_CUE_SET: Final = _words(_CUES)
 #: Last words of everything :data:`_PRE` can match.
-_PRE_LAST = _last_words(_UNIT) | _EUPH_SET | _CUE_SET | {"call"}
+_PRE_LAST: Final = _last_words(_UNIT) | _EUPH_SET | _CUE_SET | {"call"}
 #: Tokens that may start a longer expression before an amount ("1 hr", "1.5-hr", "half an
 #: hour", "quick visit", "toda la noche", "in call"): after one of these :data:`_PRE` must
 #: decide; after any other token, the word before an amount is all there is.
-_LEAD = frozenset("quick visita short быстрый toda la на всю in out a an - – -a -an".split())
-_LEAD_RE = re.compile(rf"(?:\d{{1,2}}(?:[.,]\d)?|1⁄2|1/2|½|{_COUNT_WORDS})-?(?:an?)?")
-_LEAD_FIRST = frozenset("0123456789½") | frozenset(w[0] for w in _COUNT_WORDS.split("|"))
+_LEAD: Final = frozenset("quick visita short быстрый toda la на всю in out a an - – -a -an".split())
+_LEAD_RE: Final = re.compile(rf"(?:\d{{1,2}}(?:[.,]\d)?|1⁄2|1/2|½|{_COUNT_WORDS})-?(?:an?)?")
+_LEAD_FIRST: Final = frozenset("0123456789½") | frozenset(w[0] for w in _COUNT_WORDS.split("|"))
 #: Filler words allowed between any rate unit and its amount ("hourly rate $270").
-_FILLER = frozenset(
+_FILLER: Final = frozenset(
     "special specials rate rates price prices only just deal tarifa precio цена".split()
 )
-_QUICK_SET = frozenset(" ".join(w.split("\\s+")) for w in _QUICK.split("|"))
+_QUICK_SET: Final = frozenset(" ".join(w.split("\\s+")) for w in _QUICK.split("|"))
 #: Something like a quick-visit word is near (a cheap test before looking words back).
-_QUICK_HINT = re.compile(r"qv|qk|quick|rapid|short time|визит|экспресс")
+_QUICK_HINT: Final = re.compile(r"qv|qk|quick|rapid|short time|визит|экспресс")
 #: Letters that may touch an amount: rate units and currency codes before it ("hh80", "usd80",
 #: "qv/60"), those plus currency words, euphemisms, "k" and "each" after it ("60qv", "80usd",
 #: "3000руб", "1.5k").  Any other letters make it part of a word, handle, address or wallet.
-_GLUE_BEFORE = (_last_words(_UNIT) - {"n", "time", "rapida"}) | _CODES
-_GLUE_AFTER = _GLUE_BEFORE | frozenset(
+_GLUE_BEFORE: Final = (_last_words(_UNIT) - {"n", "time", "rapida"}) | _CODES
+_GLUE_AFTER: Final = _GLUE_BEFORE | frozenset(
     "dollar dollars dolares dolar dll dlls bucks quid pound pounds euro euros peso pesos yen"
     " rubles roubles руб рублей рублеи рубля рубль р k тыс rose roses rosas each ea apiece"
     " donation donations gift gifts".split()
 )
 #: Characters that make the letters before an amount part of a handle, address, URL path,
 #: hashtag or cashtag ("@hh80", "example.com/hh/80", "$hh80").
-_HANDLE_CHARS = frozenset("@._#$/")
+_HANDLE_CHARS: Final = frozenset("@._#$/")
 #: Characters next to a digit run that call for the (slower) glued-to-a-word test.
-_GLUE_NEAR = frozenset("@_#./")
+_GLUE_NEAR: Final = frozenset("@_#./")
 #: Characters between a word and the amount it prices ("price: 100", "hh-100", "qv/60").
-_GAP = " :=-–@~/"
+_GAP: Final = " :=-–@~/"
 #: Characters after an amount (and one space) where a currency, unit or euphemism may start.
-_AFTER_START = frozenset("$£€₽¥🌹/@½%-")
+_AFTER_START: Final = frozenset("$£€₽¥🌹/@½%-")
 
 #: Digit groups next to an amount that make it part of a phone number or a list of numbers.
-_GROUP_BEFORE = re.compile(r"(?<!\d)\d{3}[ \-.]$")
-_GROUP_AFTER = re.compile(r"[ \-.](?:\d{3}|\d+[ \-.]\d)")
+_GROUP_BEFORE: Final = re.compile(r"(?<!\d)\d{3}[ \-.]$")
+_GROUP_AFTER: Final = re.compile(r"[ \-.](?:\d{3}|\d+[ \-.]\d)")
 _SLASH_NUMBER = re.compile(r"/\d+(?![\d.,]*\s?(?:h|hr|hrs|hour|hours|min|mins|час|ч)(?![^\W\d_]))")
-_THOUSANDS_COMMA = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?")
-_THOUSANDS_DOT = re.compile(r"\d{1,3}(?:\.\d{3})+(?:,\d{1,2})?")
-_DECIMAL = re.compile(r"\d+[.,]\d{1,2}")
+_THOUSANDS_COMMA: Final = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?")
+_THOUSANDS_DOT: Final = re.compile(r"\d{1,3}(?:\.\d{3})+(?:,\d{1,2})?")
+_DECIMAL: Final = re.compile(r"\d+[.,]\d{1,2}")
 #: After a bare "150 hour": only these words may follow (else "24 hour service").
-_AFTER_BARE_HOUR_OK = re.compile(
+_AFTER_BARE_HOUR_OK: Final = re.compile(
     r"\s*(?:$|[^\w\s]|\d|(?:incall|outcall|inc|outc|in|out|only|special|and|&|or|y|o|rate"
     r"|with|w)" + _NL + ")"
 )
@@ -319,7 +320,7 @@ _Pre = tuple[str, str, str | None, int, int]
 
 #: For an ASCII token, ``str.isalpha`` is membership in this set: ``rstrip``/``lstrip`` with it
 #: find the letters at a token's end or start at C speed ("@luxeluna27", "price73@...").
-_ASCII_LETTERS = string.ascii_letters
+_ASCII_LETTERS: Final = string.ascii_letters
 
 
 def _word_start(low: str, end: int) -> int:
@@ -378,8 +379,8 @@ def _currency_before(low: str, pos: int) -> tuple[str, int] | None:
 
 #: Gaps between a word and an amount already checked against :data:`_GAP_RE`, and tokens
 #: against :data:`_LEAD` (words repeat: a dict lookup beats a regex).
-_GAP_OK: dict[str, bool] = {"": True, " ": True}
-_LEAD_SEEN: dict[str, bool] = {}
+_GAP_OK: Final[dict[str, bool]] = {"": True, " ": True}
+_LEAD_SEEN: Final[dict[str, bool]] = {}
 
 
 def _match_before(low: str, pos: int, lines: _Lines | None) -> _Pre | None:
@@ -516,15 +517,15 @@ def _parse_amount(s: str) -> int | float | None:
     return int(f) if f.is_integer() else f
 
 
-_HOUR_SET = frozenset(_HOUR.split("|"))
-_MIN_SET = frozenset(_MIN.split("|"))
-_NIGHT_SET = frozenset(_NIGHT.split("|"))
-_HALF_UNITS = frozenset({"hh", "hhr", "полчаса"})
+_HOUR_SET: Final = frozenset(_HOUR.split("|"))
+_MIN_SET: Final = frozenset(_MIN.split("|"))
+_NIGHT_SET: Final = frozenset(_NIGHT.split("|"))
+_HALF_UNITS: Final = frozenset({"hh", "hhr", "полчаса"})
 #: Plural units that, unbound after a bare number, make a duration ("open 24 hours", "30 min").
-_DURATION_UNITS = frozenset({"hours", "hrs", "horas", "часов", "nights", "ночи"}) | _MIN_SET
+_DURATION_UNITS: Final = frozenset({"hours", "hrs", "horas", "часов", "nights", "ночи"}) | _MIN_SET
 _ONE = frozenset({"", "1", "one", "full", "una", "uno", "один", "одна", "целую", "all", "toda la",
                   "на всю", "всю"})
-_HALF = frozenset({"half", "1⁄2", "1/2", "½", "media", "пол"})
+_HALF: Final = frozenset({"half", "1⁄2", "1/2", "½", "media", "пол"})
 
 
 def _per(unit: str, count: str | None) -> str | None:
