@@ -222,3 +222,59 @@ def test_local_part_equals_the_regex_search(text: str) -> None:
     m = old.search(text, max(0, at - 64), at)
     expected = m.group() if m is not None and m.end() == at else ""
     assert emails._local_part(text, at) == expected
+
+
+_AT_TEXT = st.lists(
+    st.sampled_from(
+        [
+            "@", " @ ", "at", "AT", "aT", " at ", "[at]", "( at )", "{@}", "<AT>", "-at-", "*at_",
+            "arroba", "ARROBA", "собака", "СОБАЧКА", "собачка", "ᲃобака", "сᲂбачка", "İ", "x",
+            "jenny", "ma", "9", " ", "  ", "\t", "\n", "\u00a0", "[", "(", "<", ")", "]", ">",
+            "-", "_", "*", ".", "dot", "com",
+        ]
+    ),
+    max_size=16,
+).map("".join)
+
+
+def _at_reference(text: str) -> list[tuple[int, int]]:
+    """What extract iterated before _at_matches: the prefilter, then the plain finditer."""
+    if not emails._may_have_at(text):
+        return []
+    return [m.span() for m in emails._AT.finditer(text)]
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.one_of(_AT_TEXT, st.text(max_size=60)))
+def test_at_matches_equal_the_prefiltered_finditer(text: str) -> None:
+    for t in (text, Views(text).folded.text):
+        assert [m.span() for m in emails._at_matches(t, t.lower())] == _at_reference(t)
+
+
+def test_only_one_character_lengthens_when_lowered() -> None:
+    """_at_matches relies on it to know when ``text.lower()`` keeps the offsets."""
+    longer = [cp for cp in range(0x110000) if len(chr(cp).lower()) != 1]
+    assert longer == [0x130]
+
+
+def test_at_first_characters() -> None:
+    """The characters _at_matches lets through to ``_AT.match`` are those its first class takes."""
+    first = re.compile(r"(?i)[@\s\[({<\-_*]")
+    for cp in range(0x110000):
+        c = chr(cp)
+        assert (c in emails._AT_FIRST or c.isspace()) == bool(first.match(c)), hex(cp)
+    assert emails._AT.pattern.startswith(r"(?i)[@\s\[({<\-_*]")
+
+
+def test_is_letter_is_the_regex_class() -> None:
+    letter = re.compile(r"[^\W\d_]")
+    for cp in range(0x110000):
+        c = chr(cp)
+        assert emails._is_letter(c) == bool(letter.fullmatch(c)), hex(cp)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(_AT_TEXT, st.text(max_size=60)))
+def test_at_anchors_gate_is_the_prefilter(text: str) -> None:
+    if "\u0130" not in text:
+        assert emails._at_anchors(text.lower())[1] == emails._may_have_at(text)
