@@ -234,3 +234,15 @@ def test_never_crashes_and_spans_are_original(text: str) -> None:
 def test_place_like_fragments(text: str) -> None:
     for e in extract(Views(text), "body", Context(country="US")):
         assert e.span is not None and e.span.text == text[e.span.start : e.span.end]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(max_size=12), st.text(alphabet=", \t\n\u00a0\u2003FLfl.Ontario", max_size=12))
+def test_after_fast_exit_is_no_match(head: str, tail: str) -> None:
+    """_after returns at once unless a "," or white space follows: neither pattern can match."""
+    from redflags.extract import places as mod
+
+    text, e = head + tail, len(head)
+    if e >= len(text) or (text[e] != "," and not text[e].isspace()):
+        assert mod._AFTER_CODE.match(text, e) is None and mod._AFTER_NAME.match(text, e) is None
+        assert mod._after(text, e) == (None, None, e)

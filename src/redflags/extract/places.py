@@ -247,12 +247,17 @@ def extract(v: Views, field: str, ctx: Context) -> list[Entity]:
         if info.flag and not orig[:1].isupper():
             continue
         region, country, end = _after(text, e)
-        context = region is not None or country is not None or _prep_before(low, s) or bool(
-            _AREA_AFTER.match(text, e)
+        short_alias = info.exact is not None and len(info.exact) <= 3
+        # only a "c" name or a short alias asks for context: skip the look-around otherwise
+        context = (info.flag == "c" or short_alias) and (
+            region is not None
+            or country is not None
+            or _prep_before(low, s)
+            or bool(_AREA_AFTER.match(text, e))
         )
         if info.flag == "c" and not context:
             continue
-        if info.exact is not None and len(info.exact) <= 3:
+        if short_alias:
             if _prev_char(low, s) == ",":
                 continue  # "Baton Rouge, LA": a state code
             if not context and (
@@ -281,6 +286,8 @@ def extract(v: Views, field: str, ctx: Context) -> list[Entity]:
 
 def _after(text: str, e: int) -> tuple[str | None, str | None, int]:
     """``(region, country, end)`` written right after a city name, if any."""
+    if e >= len(text) or (text[e] != "," and not text[e].isspace()):
+        return None, None, e  # both patterns start with "," or white space (str.isspace)
     m = _AFTER_CODE.match(text, e)
     if m:
         code = m.group("code")
