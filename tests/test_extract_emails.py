@@ -278,3 +278,12 @@ def test_is_letter_is_the_regex_class() -> None:
 def test_at_anchors_gate_is_the_prefilter(text: str) -> None:
     if "\u0130" not in text:
         assert emails._at_anchors(text.lower())[1] == emails._may_have_at(text)
+
+
+def test_local_part_sets_are_the_regex_classes() -> None:
+    run = re.compile(r"(?i)[a-z0-9._%+\-]")
+    for cp in range(0x110000):
+        c = chr(cp)
+        assert (c in emails._LOCAL_CHARS) == bool(run.fullmatch(c)), hex(cp)
+        assert (c in emails._LOCAL_FIRST_CHARS) == bool(emails._LOCAL_FIRST.fullmatch(c)), hex(cp)
+    assert emails._LOCAL_RUN.pattern == r"(?i)[a-z0-9._%+\-]*"

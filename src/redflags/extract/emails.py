@@ -45,9 +45,15 @@ _DOMAIN = re.compile(rf"(?i){_LABEL}(?:{_DOT}{_LABEL}){{1,5}}(?![a-z0-9])")
 _DOT_SPLIT = re.compile(rf"(?i){_DOT}")
 #: a local part: the characters that may end one (read backwards) and its first character.
 #: Reading the run back from the "at" replaces ``[a-z0-9][a-z0-9._%+\-]{0,63}$`` searched over
-#: the 64 characters before it, which tried every start position (see _local_part)
+#: the 64 characters before it, which tried every start position (see _local_part).  The
+#: regexes define the classes; _local_part loops over their characters (the sets below, pinned
+#: to them by a test: ``(?i)[a-z]`` also takes "İ", "ı", "ſ" and the Kelvin sign "K")
 _LOCAL_RUN = re.compile(r"(?i)[a-z0-9._%+\-]*")
 _LOCAL_FIRST = re.compile(r"(?i)[a-z0-9]")
+_LOCAL_FIRST_CHARS = frozenset(
+    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789\u0130\u0131\u017f\u212a"
+)
+_LOCAL_CHARS = _LOCAL_FIRST_CHARS | frozenset("._%+-")
 #: a domain written with plain dots only (no spaces, brackets or dot words)
 _SPELT = re.compile(r"[\s\[({<]")
 _TLD = re.compile(r"[a-z]{2,24}")
@@ -123,13 +129,18 @@ def _at_anchors(low: str) -> tuple[list[int], bool]:
         found.append(i)
         gate = True
         i = low.find("@", i + 1)
-    for word in ("at", "arroba"):
-        i = low.find(word)
-        while i >= 0:
-            if _word_initial(low, i):
-                found.append(i)
-                gate = True
-            i = low.find(word, i + 1)
+    i = low.find("at")
+    while i >= 0:
+        if _word_initial(low, i):
+            found.append(i)
+            gate = True
+        i = low.find("at", i + 1)
+    i = low.find("arroba")
+    while i >= 0:
+        if _word_initial(low, i):
+            found.append(i)
+            gate = True
+        i = low.find("arroba", i + 1)
     if "ба" in low:
         j = low.find("ба")
         while j >= 0:
@@ -227,11 +238,16 @@ def _local_part(text: str, at: int) -> str:
     difference cannot show: that ``$`` also matches before a final newline, yet a local part
     read that way is always refused in :func:`extract`, as it follows a letter or digit.
     """
-    window = text[max(0, at - 64) : at]
-    back = _LOCAL_RUN.match(window[::-1])  # always matches (a "*" run)
-    run = window[len(window) - back.end() :] if back is not None else ""
-    first = _LOCAL_FIRST.search(run)
-    return "" if first is None else run[first.start() :]
+    # the loops stand for ``_LOCAL_RUN`` matched on the reversed window and ``_LOCAL_FIRST``
+    # searched in the run, without the slicing, reversing and two regex calls
+    run, first = _LOCAL_CHARS, _LOCAL_FIRST_CHARS  # (locals: no global look-up per character)
+    lo = max(0, at - 64)
+    i = at
+    while i > lo and text[i - 1] in run:
+        i -= 1
+    while i < at and text[i] not in first:
+        i += 1
+    return text[i:at]
 
 
 def _best_domain(
