@@ -16,6 +16,7 @@ word ("email me at gmail dot com"), which keeps "meet at the mall dot" and "avai
 from __future__ import annotations
 
 import re
+from typing import Final
 
 from redflags.extract import Context, span_of
 from redflags.model import Entity
@@ -23,49 +24,49 @@ from redflags.normalize import Views
 
 __all__ = ["extract"]
 
-_AT_WORDS = r"at|arroba|собака|собачка"
-_DOT_WORDS = r"dot|punto|точка"
-_OPEN = r"[\[({<]"
-_CLOSE = r"[\])}>]"
+_AT_WORDS: Final = r"at|arroba|собака|собачка"
+_DOT_WORDS: Final = r"dot|punto|точка"
+_OPEN: Final = r"[\[({<]"
+_CLOSE: Final = r"[\])}>]"
 
 #: the "at" between local part and domain:
 #:     @ | " @ " | \s?OPEN\s?(?:AT|@)\s?CLOSE\s? | \s(?:AT)\s | [-_*]at[-_*]
 #: written so that every match starts with one consumed character from a fixed class and the
 #: alternatives (same order, same matches) check that character with a look-behind: the regex
 #: engine then skips ahead to candidate characters at C speed instead of trying every position.
-_AT = re.compile(
+_AT: Final = re.compile(
     rf"(?i)[@\s\[({{<\-_*](?:(?<=@)|(?<= )@ "
     rf"|(?<=\s){_OPEN}\s?(?:{_AT_WORDS}|@)\s?{_CLOSE}\s?"
     rf"|(?<={_OPEN})\s?(?:{_AT_WORDS}|@)\s?{_CLOSE}\s?"
     rf"|(?<=\s)(?:{_AT_WORDS})\s|(?<=[-_*])(?:at)[-_*])"
 )
-_DOT = rf"(?:\.| \. |\s?{_OPEN}\s?(?:{_DOT_WORDS}|\.)\s?{_CLOSE}\s?|\s(?:{_DOT_WORDS})\s)"
-_LABEL = r"[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?"
-_DOMAIN = re.compile(rf"(?i){_LABEL}(?:{_DOT}{_LABEL}){{1,5}}(?![a-z0-9])")
-_DOT_SPLIT = re.compile(rf"(?i){_DOT}")
+_DOT: Final = rf"(?:\.| \. |\s?{_OPEN}\s?(?:{_DOT_WORDS}|\.)\s?{_CLOSE}\s?|\s(?:{_DOT_WORDS})\s)"
+_LABEL: Final = r"[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?"
+_DOMAIN: Final = re.compile(rf"(?i){_LABEL}(?:{_DOT}{_LABEL}){{1,5}}(?![a-z0-9])")
+_DOT_SPLIT: Final = re.compile(rf"(?i){_DOT}")
 #: a local part: the characters that may end one (read backwards) and its first character.
 #: Reading the run back from the "at" replaces ``[a-z0-9][a-z0-9._%+\-]{0,63}$`` searched over
 #: the 64 characters before it, which tried every start position (see _local_part).  The
 #: regexes define the classes; _local_part loops over their characters (the sets below, pinned
 #: to them by a test: ``(?i)[a-z]`` also takes "İ", "ı", "ſ" and the Kelvin sign "K")
-_LOCAL_RUN = re.compile(r"(?i)[a-z0-9._%+\-]*")
-_LOCAL_FIRST = re.compile(r"(?i)[a-z0-9]")
-_LOCAL_FIRST_CHARS = frozenset(
+_LOCAL_RUN: Final = re.compile(r"(?i)[a-z0-9._%+\-]*")
+_LOCAL_FIRST: Final = re.compile(r"(?i)[a-z0-9]")
+_LOCAL_FIRST_CHARS: Final = frozenset(
     "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789\u0130\u0131\u017f\u212a"
 )
-_LOCAL_CHARS = _LOCAL_FIRST_CHARS | frozenset("._%+-")
+_LOCAL_CHARS: Final = _LOCAL_FIRST_CHARS | frozenset("._%+-")
 #: a domain written with plain dots only (no spaces, brackets or dot words)
-_SPELT = re.compile(r"[\s\[({<]")
-_TLD = re.compile(r"[a-z]{2,24}")
-_PREFILTER = re.compile(rf"(?i)@|{_OPEN}\s?(?:at|@)|(?<![^\W\d_])(?:at|arroba|собак)")
+_SPELT: Final = re.compile(r"[\s\[({<]")
+_TLD: Final = re.compile(r"[a-z]{2,24}")
+_PREFILTER: Final = re.compile(rf"(?i)@|{_OPEN}\s?(?:at|@)|(?<![^\W\d_])(?:at|arroba|собак)")
 #: :data:`_PREFILTER` without "@" on lower-cased text: a bracketed "at" is a word-initial "at"
 #: too.  Starting with a literal lets the regex engine jump between the a's (~6x faster).
-_AT_WORD = re.compile(r"a(?<![^\W\d_]a)(?:t|rroba)|с(?<![^\W\d_]с)обак")
+_AT_WORD: Final = re.compile(r"a(?<![^\W\d_]a)(?:t|rroba)|с(?<![^\W\d_]с)обак")
 #: the characters an ``_AT`` match starts with, besides white space (``\s`` is str.isspace)
-_AT_FIRST = "@[({<-_*"
+_AT_FIRST: Final = "@[({<-_*"
 
 #: top-level domains accepted when the address is spelt out or spaced
-_KNOWN_TLDS = frozenset(
+_KNOWN_TLDS: Final = frozenset(
     """com net org edu gov mil info biz io co me tv us uk ca au nz ie de fr es it nl be ch at
     se dk fi pl cz sk hu ro bg gr pt ru ua by kz mx ar br cl pe ve ec uy py bo cu gt hn sv ni
     cr pa pr do jp cn kr tw hk in ph vn th id my sg za ng ke eg ma tr il ae sa xyz app dev site
@@ -73,7 +74,7 @@ _KNOWN_TLDS = frozenset(
     gg la eu asia mobi name""".split()
 )
 #: ordinary words that are not the local part of a spelt-out address
-_NOT_LOCAL = frozenset(
+_NOT_LOCAL: Final = frozenset(
     """me us you him her them i we it is am are be was were email e-mail mail correo text txt
     call contact reach write find meet meeting available here home located stay stop look see
     arrive arrived work working live lives living dinner lunch party hotel best only also
@@ -81,10 +82,10 @@ _NOT_LOCAL = frozenset(
 )
 
 
-_WEAK_AT = re.compile(r"\s(?:at)\s")
-_USERNAME_LIKE = re.compile(r"[0-9._]")
+_WEAK_AT: Final = re.compile(r"\s(?:at)\s")
+_USERNAME_LIKE: Final = re.compile(r"[0-9._]")
 #: mail providers: "jenny at gmail.com" is an address even with a plain local part
-_MAIL_HOSTS = frozenset(
+_MAIL_HOSTS: Final = frozenset(
     """gmail googlemail yahoo ymail hotmail outlook live msn icloud me mac aol proton
     protonmail pm tutanota tuta yandex mail gmx zoho""".split()
 )

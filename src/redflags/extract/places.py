@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import NamedTuple
+from typing import Final, NamedTuple
 
 import ahocorasick
 
@@ -62,7 +62,7 @@ class _Key(NamedTuple):
     exact: str | None  # the one spelling a case-sensitive alias must have
 
 
-_FLAG_RANK = {"": 0, "u": 1, "c": 2}
+_FLAG_RANK: Final = {"": 0, "u": 1, "c": 2}
 
 
 def _display(name: str) -> str:
@@ -96,23 +96,23 @@ def _load() -> dict[str, _Key]:
     return keys
 
 
-_KEYS = _load()
-_AC = ahocorasick.Automaton()
+_KEYS: Final = _load()
+_AC: Final = ahocorasick.Automaton()
 for _k in _KEYS:
     _AC.add_word(_k, _k)
 _AC.make_automaton()
 
-_STATE_NAMES = {v.lower(): k for k, v in US_STATES.items()}
-_PROVINCE_NAMES = {v.lower(): k for k, v in PROVINCES.items()}
-_PREPOSITIONS = frozenset(
+_STATE_NAMES: Final = {v.lower(): k for k, v in US_STATES.items()}
+_PROVINCE_NAMES: Final = {v.lower(): k for k, v in PROVINCES.items()}
+_PREPOSITIONS: Final = frozenset(
     "in near from visiting around outside at to downtown located based live living "
     "en cerca desde de por в из по около под".split()
 )
 #: After a city: a state/province code ("Miami, FL", "Miami FL", "Toronto, on") or a state,
 #: province or country name ("Miami, Florida", "London, Ontario", "London, UK").
-_AFTER_CODE = re.compile(r"(,\s?|\s)(?P<code>[A-Za-z]{2})(?![^\W_])")
-_AFTER_NAME = re.compile(r",?\s(?P<name>[A-Za-z][A-Za-z.]+(?:\s[A-Za-z][a-z]+){0,2})")
-_AREA_AFTER = re.compile(r"\s(?:area|metro|county|downtown|suburbs|airport|strip|region)\b",
+_AFTER_CODE: Final = re.compile(r"(,\s?|\s)(?P<code>[A-Za-z]{2})(?![^\W_])")
+_AFTER_NAME: Final = re.compile(r",?\s(?P<name>[A-Za-z][A-Za-z.]+(?:\s[A-Za-z][a-z]+){0,2})")
+_AREA_AFTER: Final = re.compile(r"\s(?:area|metro|county|downtown|suburbs|airport|strip|region)\b",
                          re.IGNORECASE)
 
 
