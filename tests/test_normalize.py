@@ -164,6 +164,22 @@ def test_mixed_word_matches_the_plain_pattern(text: str) -> None:
     ]
 
 
+@settings(max_examples=800, deadline=None)
+@given(
+    st.text(alphabet=st.sampled_from("a1 \t\n\r\x1c\x0b\u00a0\u2028ая👑é\u0301５ß"), max_size=40)
+    | st.text(max_size=40),
+    st.integers(min_value=0, max_value=45),
+)
+def test_special_scanner_equals_the_regex(text: str, pos: int) -> None:
+    """fold's code-point scanner finds the _FOLD_SPECIAL match the regex search finds."""
+    from redflags import normalize as nz
+
+    m = nz._FOLD_SPECIAL.search(text, pos)
+    expected = (-1, -1) if m is None else m.span()
+    assert nz._next_special_by_code_point(text, pos) == expected
+    assert nz._next_special(text, pos) == expected
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.text(alphabet=st.sampled_from("aAbeEoOlLsS1 .-_ёЁжЖßİ\u0301\u00a0ǅ"), max_size=60))
 def test_squeezed_fast_path_equals_the_map_builder(text: str) -> None:
@@ -201,8 +217,8 @@ def test_fold_one_to_one_path_equals_the_map_builder(text: str) -> None:
 
     if nz._plain_ascii(text):
         return
-    first = nz._FOLD_SPECIAL.search(text)
-    if first is None:
+    first = nz._next_special(text, 0)
+    if first[0] < 0:
         return
     fast = nz._fold_one_to_one(text, first)
     slow = nz._fold_general(text, first)
@@ -218,8 +234,8 @@ def test_fold_one_to_one_path_is_taken_for_everyday_text() -> None:
 
     everyday = "Hi\nthere • 💋 niña ５"
     for text in (everyday, "Línea\r\nnueva", "a \nb", "a\n\nb", "5\u20e3 x", "ﬁx é"):
-        first = nz._FOLD_SPECIAL.search(text)
-        assert first is not None
+        first = nz._next_special(text, 0)
+        assert first[0] >= 0
         took = nz._fold_one_to_one(text, first) is not None
         assert took == (text == everyday), text
 

@@ -428,6 +428,45 @@ _FOLD_SPECIAL: Final = re.compile(
     rf"|(?<=[{_IDENTITY_CLASS}])(?=[^\x00-\x7f{_IDENTITY_CLASS}])"
     r"|(?<=\s)\s+|(?<=[\t\n\r\x0b\x0c]))"
 )
+#: the identity letters' code points, and which ASCII code points are whitespace
+_IDENTITY_CODES: Final = frozenset(map(ord, _IDENTITY))
+_ASCII_SPACE: Final = [chr(c).isspace() for c in range(128)]
+
+
+def _next_special(text: str, pos: int) -> tuple[int, int]:
+    """``(start, end)`` of the first :data:`_FOLD_SPECIAL` match at or after ``pos``, or
+    ``(-1, -1)``: compiled, one pass over the code points (most are ASCII and skipped at
+    once); from Python, the regex search.  A test pins both to the regex.
+    """
+    if COMPILED:
+        return _next_special_by_code_point(text, pos)
+    m = _FOLD_SPECIAL.search(text, pos)
+    return (-1, -1) if m is None else m.span()
+
+
+def _next_special_by_code_point(text: str, pos: int) -> tuple[int, int]:
+    n = len(text)
+    for i in range(pos, n):
+        c = ord(text[i])
+        if c < 128:
+            if not _ASCII_SPACE[c]:
+                continue
+            if i + 1 < n and text[i + 1].isspace():  # a whitespace run
+                j = i + 2
+                while j < n and text[j].isspace():
+                    j += 1
+                return (i, j)
+            if 9 <= c <= 13:  # a line break or tab on its own
+                return (i, i + 1)
+        elif c not in _IDENTITY_CODES:  # any other non-ASCII character, whitespace included
+            return (i, i + 1)
+        elif i + 1 < n:  # an identity letter before a non-identity non-ASCII character
+            d = ord(text[i + 1])
+            if d >= 128 and d not in _IDENTITY_CODES:
+                return (i, i + 1)
+    return (-1, -1)
+
+
 #: ASCII whitespace other than " " (and the separators \x1c-\x1f): always special in fold
 _ASCII_HARD_WS: Final = ("\t", "\n", "\r", "\x0b", "\x0c")
 
@@ -454,8 +493,8 @@ def fold(original: str) -> Normalized:
     """
     if _plain_ascii(original):
         return Normalized.identity(original)
-    first = _FOLD_SPECIAL.search(original)
-    if first is None:  # only identity letters; they may still be look-alikes in Latin words
+    first = _next_special(original, 0)
+    if first[0] < 0:  # only identity letters; they may still be look-alikes in Latin words
         return _fold_confusables(Normalized.identity(original))
     text = _fold_one_to_one(original, first)
     if text is not None:  # character i of text is character i of original
@@ -463,7 +502,7 @@ def fold(original: str) -> Normalized:
     return _fold_general(original, first)
 
 
-def _fold_one_to_one(original: str, first: re.Match[str]) -> str | None:
+def _fold_one_to_one(original: str, first: tuple[int, int]) -> str | None:
     """What :func:`fold` makes of ``original`` when every special character folds to exactly
     one character on its own (a line break between words, a bullet, an emoji, "ñ", a
     fullwidth digit), so the offset map is the identity; None otherwise (a keycap or variation
@@ -475,10 +514,9 @@ def _fold_one_to_one(original: str, first: re.Match[str]) -> str | None:
     n = len(original)
     parts: list[str] = []
     pos = 0
-    m: re.Match[str] | None = first
-    while m is not None:
-        i = m.start()
-        if m.end() != i + 1:
+    i, end = first
+    while i >= 0:
+        if end != i + 1:
             return None
         nxt = original[i + 1] if i + 1 < n else ""
         if nxt and (nxt in (_KEYCAP, _VS16) or unicodedata.combining(nxt)):
@@ -503,23 +541,21 @@ def _fold_one_to_one(original: str, first: re.Match[str]) -> str | None:
             parts.append(original[pos:i])
         parts.append(out)
         pos = i + 1
-        m = _FOLD_SPECIAL.search(original, pos)
+        i, end = _next_special(original, pos)
     if pos < n:
         parts.append(original[pos:])
     return "".join(parts)
 
 
-def _fold_general(original: str, first: re.Match[str]) -> Normalized:
+def _fold_general(original: str, first: tuple[int, int]) -> Normalized:
     """:func:`fold` for text whose specials do not all fold one-to-one: builds an offset map."""
     b = _MapBuilder()
     n = len(original)
     pos = 0
-    m: re.Match[str] | None = first
-    while m is not None:
-        i = m.start()
+    i, unit_end = first
+    while i >= 0:
         if i > pos:
             b.linear(original[pos:i], pos)
-        unit_end = m.end()
         ch = original[i]
         if ch.isspace():
             j = i + 1
@@ -540,7 +576,7 @@ def _fold_general(original: str, first: re.Match[str]) -> Normalized:
             elif b.n and b.last_high() == i - 1:
                 b.set_last_high(j - 1)  # dropped mark joins the character it decorates
             pos = max(j, unit_end)
-        m = _FOLD_SPECIAL.search(original, pos)
+        i, unit_end = _next_special(original, pos)
     if pos < n:
         b.linear(original[pos:], pos)
     return _fold_confusables(b.build(original, None))
