@@ -631,13 +631,15 @@ _SPACED_HINT: Final = re.compile(
 )
 
 
-def keys_view(folded: Normalized) -> Normalized:
+def keys_view(folded: Normalized, lowered: str | None = None) -> Normalized:
     """Lower-case, join letter-spaced words, squeeze repeated letters (runs kept in ``runs``).
+
+    ``lowered`` is ``folded.text.lower()`` when the caller has it already.
 
     >>> keys_view(fold("So Y.O.U.N.G and yooung")).text
     'so young and young'
     """
-    text = folded.text.lower()
+    text = folded.text.lower() if lowered is None else lowered
     if len(text) != len(folded.text):  # rare: lower() changed the length; map per character
         b0 = _MapBuilder()
         for k, c in enumerate(folded.text):
@@ -1109,7 +1111,7 @@ class Views:
     descriptor tricks, so the module also compiles with mypyc).
     """
 
-    __slots__ = ("original", "_folded", "_keys", "_digits", "_lower")
+    __slots__ = ("original", "_folded", "_keys", "_digits", "_lower", "_full_lower")
 
     def __init__(self, original: str) -> None:
         self.original = original
@@ -1117,6 +1119,7 @@ class Views:
         self._keys: Normalized | None = None
         self._digits: Normalized | None = None
         self._lower: str | None = None
+        self._full_lower: str | None = None
 
     @property
     def folded(self) -> Normalized:
@@ -1129,15 +1132,26 @@ class Views:
     def keys(self) -> Normalized:
         view = self._keys
         if view is None:
-            view = self._keys = keys_view(self.folded)
+            view = self._keys = keys_view(self.folded, self.full_lower)
         return view
+
+    @property
+    def full_lower(self) -> str:
+        """``folded.text.lower()``, which a few characters make longer than the folded text."""
+        low = self._full_lower
+        if low is None:
+            low = self._full_lower = self.folded.text.lower()
+        return low
 
     @property
     def lower(self) -> str:
         """The folded text lower-cased one character per character (shared by extractors)."""
         low = self._lower
         if low is None:
-            low = self._lower = lower_one_to_one(self.folded.text)
+            text = self.folded.text
+            full = self.full_lower
+            low = full if len(full) == len(text) else lower_one_to_one(text)
+            self._lower = low
         return low
 
     @property

@@ -78,7 +78,7 @@ def _view(v: Views) -> Normalized | None:
     n_digits = classes.count(b"d")
     if n_digits and _may_rewrite_letters(t, classes):  # (a narrowing of _LETTER_DIGIT)
         return v.digits
-    tl = t.lower()
+    tl = v.full_lower
     # every occurrence of a number word in tl, as a substring (like ``w in tl`` / ``find``)
     occurrences = list(_WORDS_AC.iter(tl)) if tl else []
     present = {w for _end, w in occurrences} if occurrences else _NO_WORDS
