@@ -7,8 +7,8 @@
 This module is compiled with mypyc by ``make`` (see :mod:`redflags._native`).  Each class
 defines ``__reduce__``, so it pickles (to worker processes) the same way compiled or not:
 mypyc's frozen dataclasses cannot be restored attribute by attribute.  The classes built per
-hit (``Span``, ``Entity``, ``Finding``, ``Assessment``) spell out ``__init__``: the one
-``dataclasses`` generates is interpreted even in a compiled module and costs ~15x more there;
+ad or hit (``Ad``, ``Span``, ``Entity``, ``Finding``, ``Assessment``) spell out ``__init__``:
+the one ``dataclasses`` generates is interpreted even in a compiled module and costs ~15x more;
 they stay frozen dataclasses (``dataclasses.fields``, ``replace``, equality and hashing).
 
 >>> span = Span(field="body", start=0, end=3, text="hey")
@@ -187,7 +187,48 @@ class Ad:
     poster: Mapping[str, Any] | None = None
     extra: Mapping[str, Any] = field(default_factory=dict)
 
+    def __init__(
+        self,
+        id: str,
+        title: str = "",
+        body: str = "",
+        site: str | None = None,
+        posted_at: str | None = None,
+        city: str | None = None,
+        region: str | None = None,
+        country: str | None = None,
+        phone: str = "",
+        email: str = "",
+        category: str | None = None,
+        images: tuple[str, ...] = (),
+        poster: Mapping[str, Any] | None = None,
+        extra: Mapping[str, Any] | None = None,
+    ) -> None:
+        object.__setattr__(self, "id", id)
+        object.__setattr__(self, "title", title)
+        object.__setattr__(self, "body", body)
+        object.__setattr__(self, "site", site)
+        object.__setattr__(self, "posted_at", posted_at)
+        object.__setattr__(self, "city", city)
+        object.__setattr__(self, "region", region)
+        object.__setattr__(self, "country", country)
+        object.__setattr__(self, "phone", phone)
+        object.__setattr__(self, "email", email)
+        object.__setattr__(self, "category", category)
+        object.__setattr__(self, "images", images)
+        object.__setattr__(self, "poster", poster)
+        object.__setattr__(self, "extra", {} if extra is None else extra)
+
     def text(self, name: str) -> str:
+        """A text field by name ("" when unset or not text); the screened ones read directly."""
+        if name == "title":
+            return self.title
+        if name == "body":
+            return self.body
+        if name == "phone":
+            return self.phone
+        if name == "email":
+            return self.email
         value = getattr(self, name, "")
         return value if isinstance(value, str) else ""
 

@@ -31,8 +31,10 @@ def parse_ad(obj: Any, line: int, source: str = "", max_chars: int = MAX_FIELD_C
     """Validate one decoded record into an :class:`Ad`, or raise :class:`RecordError`."""
     if type(obj) is not dict and not isinstance(obj, Mapping):  # ABC check only when needed
         raise RecordError(f"expected a JSON object, got {type(obj).__name__}", line, source)
-    ad_id = obj.get("id")
-    if isinstance(ad_id, bool) or not isinstance(ad_id, str | int):
+    # a plain dict (as JSON decoding gives) is read with the compiled build's dict operations
+    rec: dict[str, Any] = obj if type(obj) is dict else dict(obj)
+    ad_id = rec.get("id")
+    if isinstance(ad_id, bool) or not isinstance(ad_id, (str, int)):
         what = "missing" if ad_id is None else f"must be a string, got {type(ad_id).__name__}"
         raise RecordError(f"field 'id' {what}", line, source)
     ad_id = str(ad_id).strip()
@@ -40,7 +42,7 @@ def parse_ad(obj: Any, line: int, source: str = "", max_chars: int = MAX_FIELD_C
         raise RecordError("field 'id' is empty", line, source)
     values: dict[str, Any] = {}
     for name in _ALL_FIELDS:
-        v = obj.get(name)
+        v = rec.get(name)
         if v is None:
             continue
         if type(v) is str:  # the usual case: skip the type checks below
@@ -52,7 +54,7 @@ def parse_ad(obj: Any, line: int, source: str = "", max_chars: int = MAX_FIELD_C
                 )
             values[name] = v
             continue
-        if isinstance(v, int | float) and not isinstance(v, bool) and name in ("phone",):
+        if isinstance(v, (int, float)) and not isinstance(v, bool) and name in ("phone",):
             v = str(v)
         if not isinstance(v, str):
             raise RecordError(
@@ -63,13 +65,28 @@ def parse_ad(obj: Any, line: int, source: str = "", max_chars: int = MAX_FIELD_C
                 f"field {name!r} is {len(v)} characters; the limit is {max_chars}", line, source
             )
         values[name] = v
-    images = obj.get("images") or ()
+    images = rec.get("images") or ()
     if isinstance(images, str):
         images = (images,)
-    if not isinstance(images, list | tuple) or not all(isinstance(i, str) for i in images):
+    if not isinstance(images, (list, tuple)) or not all(isinstance(i, str) for i in images):
         raise RecordError("field 'images' must be a list of strings", line, source)
-    poster = obj.get("poster")
+    poster = rec.get("poster")
     if poster is not None and not isinstance(poster, Mapping):
         raise RecordError("field 'poster' must be an object", line, source)
-    extra = {k: v for k, v in obj.items() if k not in _KNOWN}
-    return Ad(id=ad_id, images=tuple(images), poster=poster, extra=extra, **values)
+    extra = {k: v for k, v in rec.items() if k not in _KNOWN}
+    return Ad(
+        id=ad_id,
+        title=values.get("title", ""),
+        body=values.get("body", ""),
+        site=values.get("site"),
+        posted_at=values.get("posted_at"),
+        city=values.get("city"),
+        region=values.get("region"),
+        country=values.get("country"),
+        phone=values.get("phone", ""),
+        email=values.get("email", ""),
+        category=values.get("category"),
+        images=tuple(images),
+        poster=poster,
+        extra=extra,
+    )
