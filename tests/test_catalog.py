@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import importlib.util
 import json
+from dataclasses import astuple
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -118,4 +119,4 @@ def test_match_equals_the_reference(pieces: list[str], upper: bool) -> None:
     """One check per key, the posted text located once, _plain cached: the same hits."""
     text = " ".join(pieces)
     keys = Views(text.upper() if upper else text).keys
-    assert [tuple(h) for h in default_catalog().match(keys)] == _reference_match(keys)
+    assert [astuple(h) for h in default_catalog().match(keys)] == _reference_match(keys)

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any, Final, NamedTuple
+from typing import Any, Final
 
 import ahocorasick
 
@@ -85,11 +85,12 @@ class Indicator:
     obfuscation_sensitive: bool = False
 
 
-class TermHit(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class TermHit:
     """One lexicon match in a field's keys view (offsets into that view's text).
 
-    A named tuple, not a frozen dataclass: an ad has ~6 hits and a frozen dataclass's
-    ``__init__`` (one ``object.__setattr__`` per field) cost more than finding them.
+    ``__init__`` is spelt out: the one ``dataclasses`` (or ``NamedTuple``) generates runs
+    interpreted even when this module is compiled, and an ad has ~6 hits.
     """
 
     target: str  # indicator id, or "commerce" / "commerce_rate" / "benign"
@@ -104,6 +105,30 @@ class TermHit(NamedTuple):
     #: ``keys.original_span(start, end)``: where the hit is in the text as posted
     original_start: int
     original_end: int
+
+    def __init__(
+        self,
+        target: str,
+        start: int,
+        end: int,
+        weight: float,
+        disguised: bool,
+        key: str,
+        original_start: int,
+        original_end: int,
+    ) -> None:
+        object.__setattr__(self, "target", target)
+        object.__setattr__(self, "start", start)
+        object.__setattr__(self, "end", end)
+        object.__setattr__(self, "weight", weight)
+        object.__setattr__(self, "disguised", disguised)
+        object.__setattr__(self, "key", key)
+        object.__setattr__(self, "original_start", original_start)
+        object.__setattr__(self, "original_end", original_end)
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        return (TermHit, (self.target, self.start, self.end, self.weight, self.disguised,
+                          self.key, self.original_start, self.original_end))
 
 
 @dataclass(frozen=True, slots=True)
