@@ -280,7 +280,7 @@ def _may_have_in_code_points(text: str) -> bool:
                 c = _DELEET_CP[c]
                 token_char = _TOKEN_CP[c]
             else:
-                token_char = chr(c).isalnum()
+                token_char = low[i].isalnum()
             if c == prev:
                 continue  # squeezed away: the same character as the one before
             prev = c
