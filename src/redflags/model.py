@@ -73,6 +73,21 @@ class Span:
         object.__setattr__(self, "end", end)
         object.__setattr__(self, "text", text)
 
+    # what dataclasses would generate, spelt out so that compiled they are native too
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        assert isinstance(other, Span)
+        return (
+            self.field == other.field
+            and self.start == other.start
+            and self.end == other.end
+            and self.text == other.text
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.field, self.start, self.end, self.text))
+
     def to_json(self) -> dict[str, Any]:
         return {"field": self.field, "start": self.start, "end": self.end, "text": self.text}
 

@@ -194,25 +194,15 @@ def _findings(
     # indicator id -> (evidence spans without duplicates, matched keys), in discovery order
     found: dict[str, tuple[list[Span], list[str]]] = {}
 
-    def add(ind_id: str, span: Span | None, norm: str) -> None:
-        entry = found.get(ind_id)
-        if entry is None:
-            if ind_id not in position:
-                return
-            entry = found[ind_id] = ([], [])
-        if span is not None and span not in entry[0]:
-            entry[0].append(span)
-        entry[1].append(norm)
-
     for field, views, h in hits:
         target = h.target
         if target in _NOT_INDICATORS:
             continue
         a, b = h.original_start, h.original_end
         span = Span(field, a, b, views.original[a:b])
-        add(target, span, h.key)
+        _add(found, position, target, span, h.key)
         if h.disguised and cat.get(target).obfuscation_sensitive:
-            add("obfuscation.keyword", span, h.key)
+            _add(found, position, "obfuscation.keyword", span, h.key)
 
     if entities:
         # each function reads only its pool (same order: entity order within the pool); most
@@ -229,7 +219,7 @@ def _findings(
         for ind_id, pool_key, pred in functional:
             for ent in pools.get(pool_key, ()):
                 if pred(ent, cfg):
-                    add(ind_id, ent.span, str(ent.value))
+                    _add(found, position, ind_id, ent.span, str(ent.value))
 
     if not found:
         return []
@@ -254,6 +244,27 @@ def _findings(
             )
         )
     return out
+
+
+def _add(
+    found: dict[str, tuple[list[Span], list[str]]],
+    position: dict[str, int],
+    ind_id: str,
+    span: Span | None,
+    norm: str,
+) -> None:
+    """Record ``span`` (once) and matched key ``norm`` for catalog indicator ``ind_id``.
+
+    A module function, not a closure in :func:`_findings`: compiled, it is a native call.
+    """
+    entry = found.get(ind_id)
+    if entry is None:
+        if ind_id not in position:
+            return
+        entry = found[ind_id] = ([], [])
+    if span is not None and span not in entry[0]:
+        entry[0].append(span)
+    entry[1].append(norm)
 
 
 #: the entities each function reads: one kind, or every disguised entity (a function reading
