@@ -440,3 +440,91 @@ def test_amounts_are_the_scan_regex_matches(text: str) -> None:
 )
 def test_amounts_examples(text: str) -> None:
     assert prices_mod._amounts(text) == _scan_spans(text)
+
+
+# ------------------------------------------------------------ what follows an amount, by hand
+
+_AFTER_TOKENS = st.lists(
+    st.sampled_from(
+        ["0", "12", "1.5", "1,5", "1⁄2", "1/2", "½", "²", "٣", " ", "  ", "\n", "-", ".", "/",
+         "%", "$", "£", "🌹", "k", "тыс", "тыс.", "usd", "pounds", "руб", "руб.", "р.", "р",
+         "рублей", "roses", "kisses", "роз", "yo", "y/o", "a.m", "p.m", "yrs", "x", "kg",
+         "per", "perfect", "a", "an", "and", "for", "the", "one", "por", "la", "на", "всю",
+         "за", "@", "half", "full", "quick", "visit", "toda", "all", "night", "o/n", "hh",
+         "hhr", "h", "hr", "hour", "hours", "hora", "min", "час", "часа", "пол", "полчаса",
+         "qv", "short", "time", "visita", "rapida", "быстрый", "визит", "each", "ea", "piece",
+         "c/u", "cada", "uno", "cupcake", "lb", "_", "é", "A", "ß"]
+    ),
+    max_size=9,
+).map("".join)
+
+
+def _after_by_parts(low: str, e: int, cur: bool = True) -> dict[str, object]:
+    """What prices._candidate reads from :data:`prices._AFTER` (``cur``) or
+    :data:`prices._AFTER_NO_CUR`, found with the by-hand functions."""
+    out: dict[str, object] = {}
+    if cur and prices_mod._bad_after(low, e):
+        return {"bad": True}
+    p = e
+    c = prices_mod._cur_after(low, e) if cur else None
+    if c is not None:
+        has_k, tok, cs, ce = c
+        out["cur"] = (has_k, tok, cs, ce)
+        p = ce
+    eu = prices_mod._euph_after(low, p)
+    if eu >= 0:
+        out["euph"] = eu
+        p = eu
+    po = prices_mod._post_after(low, p)
+    if po is not None:
+        out["post"] = po
+    return out
+
+
+def _after_by_regex(low: str, e: int, cur: bool = True) -> dict[str, object]:
+    m = (prices_mod._AFTER if cur else prices_mod._AFTER_NO_CUR).match(low, e)
+    assert m is not None
+    out: dict[str, object] = {}
+    if m.lastindex is None:
+        return out
+    if cur and m.group("bad") is not None:
+        return {"bad": True}
+    if cur:
+        name = "sym" if m.group("sym") is not None else "word"
+        if m.group(name) is not None:
+            out["cur"] = (m.group("k") is not None, m.group(name), *m.span(name))
+    for name in ("euph", "emoji"):
+        if m.group(name) is not None:
+            out["euph"] = m.end(name)
+    if m.group("unit") is not None:
+        out["post"] = (
+            "unit", m.start("unit"), m.end(), m.group("bind") is not None, m.group("count"),
+            m.group("unit"),
+        )
+    elif m.group("each") is not None:
+        out["post"] = ("each", m.start("each"), m.end(), False, None, m.group("each"))
+    elif m.group("item") is not None:
+        out["post"] = ("item", m.start("item"), m.end(), False, None, m.group("item"))
+    return out
+
+
+@settings(max_examples=3000, deadline=None)
+@given(_AFTER_TOKENS | st.text(max_size=12))
+def test_after_by_parts_is_the_after_regex(text: str) -> None:
+    """prices._bad_after/_cur_after/_euph_after/_post_after read what :data:`prices._AFTER`
+    and :data:`prices._AFTER_NO_CUR` match, group by group."""
+    for e in range(len(text) + 1):
+        assert _after_by_parts(text, e) == _after_by_regex(text, e), (text, e)
+        assert _after_by_parts(text, e, False) == _after_by_regex(text, e, False), (text, e)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [" half hour, ", " and i work", " per hour", "$, час 200$", " for the hour", " roses/hr",
+     "k usd", " тыс. руб/час", " 1.5 hr", " 1/2 hr", " toda la noche", " на всю ночь", " a piece",
+     " cada una", " c/u", " per cupcake", " perfect", " quick  visit", " o/n", " an hour",
+     " for an hour", " por la hora", "% real", " y/o", "pounds", " руб.", "р.x"],
+)
+def test_after_by_parts_examples(text: str) -> None:
+    assert _after_by_parts(text, 0) == _after_by_regex(text, 0)
+    assert _after_by_parts(text, 0, False) == _after_by_regex(text, 0, False)

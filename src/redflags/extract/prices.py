@@ -167,7 +167,8 @@ _EUPH_AFTER = rf"(?:\s?+(?:(?P<euph>{_EUPH_WORDS}|kisses|besos|розы?|роз)
 #: "120 lbs", "100%"); or its currency ("80$", "120 GBP", "3 тыс руб"), euphemism ("100
 #: roses") and rate unit ("/hr", "hh"), each optional and in that order.  (Possessive spaces
 #: throughout: nothing after them starts with a space, and they spare the engine most of its
-#: backtracking.)
+#: backtracking.)  The reference definition of what :func:`_bad_after`, :func:`_cur_after`,
+#: :func:`_euph_after` and :func:`_post_after` read by hand.
 _AFTER: Final = re.compile(
     rf"\s?+(?P<bad>{_NOT_PRICE}){_NL}"
     rf"|(?:(?P<k>\s?(?:k|тыс\.?))?\s?+(?:(?P<sym>[$£€₽¥])|(?P<word>{_CUR_WORDS}){_NL}))?"
@@ -175,6 +176,346 @@ _AFTER: Final = re.compile(
 )
 #: The euphemism and rate unit alone (after "$1.5k", or when a "pounds" is a weight).
 _AFTER_NO_CUR: Final = re.compile(rf"{_EUPH_AFTER}(?:{_POST})?")
+
+
+# ---- what follows an amount, read by hand
+#
+# :data:`_AFTER` tries about 150 alternatives at every amount (sre backtracks through every
+# optional part: ~10k instructions a call).  Every part after its first alternative may match
+# empty and nothing after a part can fail, so sre's first match is found part by part, each
+# taking its own first match: the word that makes it no price (:func:`_bad_after`), the
+# currency (:func:`_cur_after`), the euphemism (:func:`_euph_after`) and the rate unit
+# (:func:`_post_after`).  Each reads the letter run at its position and looks it up in a set
+# (a word alternative followed by :data:`_NL` matches exactly when it is the whole run), and
+# tries the few alternatives with punctuation or spaces inside them by hand.  Pinned to the
+# regexes in tests/test_extract_prices.py.
+
+
+def _is_letter(c: str) -> bool:
+    """``c`` is in ``[^\\W\\d_]`` (sre's letter: alphanumeric and no decimal digit)."""
+    o = ord(c)  # (compiled, comparing code points is native; comparing strings is not)
+    if o < 128:
+        return 97 <= o <= 122 or 65 <= o <= 90
+    return c.isalnum() and not (c.isdigit() and c.isdecimal())
+
+
+def _letters_end(low: str, p: int) -> int:
+    """End of the run of :func:`_is_letter` characters that starts at ``p``."""
+    n = len(low)
+    while p < n:
+        o = ord(low[p])
+        if o < 128:
+            if not (97 <= o <= 122 or 65 <= o <= 90):
+                break
+        elif not _is_letter(low[p]):
+            break
+        p += 1
+    return p
+
+
+def _is_dec(c: str) -> bool:
+    """``c`` is in ``\\d`` (a decimal digit, any script)."""
+    o = ord(c)
+    return 48 <= o <= 57 or (o > 127 and c.isdigit() and c.isdecimal())
+
+
+def _space_end(low: str, p: int) -> int:
+    """``p`` after one optional whitespace character (``\\s?+``)."""
+    return p + 1 if p < len(low) and low[p].isspace() else p
+
+
+def _spaces_end(low: str, p: int) -> int:
+    """``p`` after a run of whitespace (``\\s*``)."""
+    n = len(low)
+    while p < n and low[p].isspace():
+        p += 1
+    return p
+
+
+def _nl(low: str, p: int) -> bool:
+    """:data:`_NL` at ``p``: no letter there."""
+    return p >= len(low) or not _is_letter(low[p])
+
+
+def _alts(alternation: str) -> frozenset[str]:
+    """The words of a regex alternation of plain words with optional last letters
+    ("yrs?|years?" -> yr, yrs, year, years)."""
+    out: set[str] = set()
+    for w in alternation.split("|"):
+        if w.endswith("?"):
+            out.add(w[:-2])
+            w = w[:-1]
+        out.add(w)
+    return frozenset(out)
+
+
+#: The one-word alternatives of :data:`_NOT_PRICE` (the others are "%", "a.m", "p.m", "y/o").
+_BAD_WORDS: Final = frozenset(w for w in _alts(_NOT_PRICE) if w.isalpha())
+_BAD_MARKS: Final = ("%", "a.m", "p.m", "y/o")
+assert _BAD_WORDS | set(_BAD_MARKS) == {w.replace("\\", "") for w in _alts(_NOT_PRICE)}
+#: The words of :data:`_CUR_WORDS`; the Russian ones may take a dot ("руб.", "р.").
+_CUR_RU: Final = frozenset({"руб", "рублей", "рублеи", "рубля", "рубль", "р"})
+_CUR_SET: Final = _CUR_RU | frozenset(
+    "usd gbp eur cad aud mxn rub dollar dollars dolares dolar dll dlls bucks quid pound pounds"
+    " euro euros peso pesos yen rubles roubles".split()
+)
+#: The words of the euphemism group after an amount.
+_EUPH_AFTER_SET: Final = frozenset(
+    "roses rose rosas donation donations donativo donativos gift gifts regalo regalos подарок"
+    " подарки подарка kisses besos роз розы".split()
+)
+#: The one-word rate units (:data:`_UNIT`); "o/n" and the two-word ones are read by hand.
+_UNIT_RUNS: Final = frozenset(w for w in _UNIT.split("|") if w.isalpha())
+_UNIT_PAIRS: Final[dict[str, str]] = {
+    w.split("\\s+")[0]: w.split("\\s+")[1] for w in _UNIT.split("|") if "\\s+" in w
+}
+assert all(" " not in w and "/" not in w for w in _UNIT_PAIRS)
+#: Count words (:data:`_COUNT_WORDS`) in the regex's order; "toda la" and "на всю" are read
+#: as their first word, spaces and their second word.
+_COUNT_LIST: Final = tuple(w.split("\\s+")[0] for w in _COUNT_WORDS.split("|"))
+_COUNT_SECOND: Final[dict[str, str]] = {
+    w.split("\\s+")[0]: w.split("\\s+")[1] for w in _COUNT_WORDS.split("|") if "\\s+" in w
+}
+#: Binding words (the ``bind`` group of :data:`_POST`) in the regex's order, but for "for"
+#: and "por", which take one more word after spaces.
+_BIND_LIST: Final = ("/", "per", "an", "a", "for", "la", "por", "в", "за", "на", "@")
+_FOR_NEXT: Final = ("the", "an", "a", "one")
+_EACH_WORDS: Final = frozenset({"each", "ea", "apiece"})
+
+
+def _has(low: str, w: str, p: int) -> bool:
+    """``low.startswith(w, p)`` (a slice comparison: compiled, ``startswith`` with a position
+    is a Python-level method call of ~1k instructions)."""
+    return low[p : p + len(w)] == w
+
+
+def _by_first(words: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
+    """``words`` by their first character (each tuple in the order of ``words``)."""
+    out: dict[str, tuple[str, ...]] = {}
+    for w in words:
+        out[w[0]] = (*out.get(w[0], ()), w)
+    return out
+
+
+_COUNT_BY_FIRST: Final = _by_first(_COUNT_LIST)
+_BIND_BY_FIRST: Final = _by_first(_BIND_LIST)
+
+
+def _bad_after(low: str, e: int) -> bool:
+    """Whether :data:`_AFTER` matches its ``bad`` alternative at ``e`` ("22yo", "100%")."""
+    p = _space_end(low, e)
+    r = _letters_end(low, p)
+    if r - p > 1:
+        return low[p:r] in _BAD_WORDS
+    if r == p:
+        return p < len(low) and low[p] == "%" and _nl(low, p + 1)
+    c = low[p]  # one letter: "x", or "a.m", "p.m", "y/o"
+    if c in _BAD_WORDS:
+        return True
+    if c == "a" or c == "p":
+        return _has(low, ".m", p + 1) and _nl(low, p + 3)
+    return c == "y" and _has(low, "/o", p + 1) and _nl(low, p + 3)
+
+
+def _cur_at(low: str, p: int) -> tuple[str, int, int] | None:
+    """``\\s?+(?:(?P<sym>[$£€₽¥])|(?P<word>...){_NL})`` at ``p``: (token, start, end)."""
+    q = _space_end(low, p)
+    n = len(low)
+    if q >= n:
+        return None
+    c = low[q]
+    if c in _SYMBOLS:
+        return c, q, q + 1
+    r = _letters_end(low, q)
+    w = low[q:r]
+    if w not in _CUR_SET:
+        return None
+    if w in _CUR_RU and r < n and low[r] == "." and _nl(low, r + 1):
+        r += 1  # "руб."
+        w = low[q:r]
+    return w, q, r
+
+
+def _cur_after(low: str, e: int) -> tuple[bool, str, int, int] | None:
+    """The currency group of :data:`_AFTER` at ``e``: ``(k, token, start, end)`` -- ``k``
+    for a "k"/"тыс" before it ("3 тыс руб", "2k usd"); ``token`` is the ``sym`` or ``word``."""
+    q = _space_end(low, e)
+    n = len(low)
+    kend = -1
+    if q < n:
+        c = low[q]
+        if c == "k":
+            kend = q + 1
+        elif c == "т" and _has(low, "тыс", q):
+            kend = q + 4 if q + 3 < n and low[q + 3] == "." else q + 3
+    if kend >= 0:
+        cur = _cur_at(low, kend)
+        if cur is not None:
+            return True, cur[0], cur[1], cur[2]
+    cur = _cur_at(low, e)
+    if cur is not None:
+        return False, cur[0], cur[1], cur[2]
+    return None
+
+
+def _euph_after(low: str, p: int) -> int:
+    """End of the euphemism group of :data:`_AFTER` at ``p`` ("roses", "🌹"), else -1."""
+    q = _space_end(low, p)
+    n = len(low)
+    if q < n and low[q] == "🌹":
+        while q < n and low[q] == "🌹":
+            q += 1
+        return q
+    r = _letters_end(low, q)
+    return r if r > q and low[q:r] in _EUPH_AFTER_SET else -1
+
+
+def _unit_at(low: str, p: int) -> int:
+    """End of ``(?P<unit>{_UNIT}){_NL}`` at ``p``, else -1."""
+    if p < len(low) and low[p] == "o" and _has(low, "o/n", p):
+        return p + 3 if _nl(low, p + 3) else -1
+    r = _letters_end(low, p)
+    if r == p:
+        return -1
+    w = low[p:r]
+    if w in _UNIT_RUNS:
+        return r
+    second = _UNIT_PAIRS.get(w)
+    if second is not None:
+        q = _spaces_end(low, r)
+        if q > r:
+            r2 = _letters_end(low, q)
+            if low[q:r2] == second:
+                return r2
+    return -1
+
+
+def _counts(low: str, p: int) -> list[int]:
+    """Ends of the matches of the ``count`` group of :data:`_POST` at ``p``, in sre's order."""
+    out: list[int] = []
+    n = len(low)
+    if p >= n:
+        return out
+    c = low[p]
+    if _is_dec(c):
+        if not (p and (_is_dec(low[p - 1]) or low[p - 1] == "." or low[p - 1] == ",")):
+            d = p + 2 if p + 1 < n and _is_dec(low[p + 1]) else p + 1
+            if not (d < n and _is_dec(low[d])):
+                if d + 1 < n and (low[d] == "." or low[d] == ",") and _is_dec(low[d + 1]) and not (
+                    d + 2 < n and _is_dec(low[d + 2])
+                ):
+                    out.append(d + 2)  # "1.5"
+                out.append(d)
+        if c == "1":
+            if _has(low, "1⁄2", p):
+                out.append(p + 3)
+            if _has(low, "1/2", p):
+                out.append(p + 3)
+        return out
+    if c == "½":
+        out.append(p + 1)
+        return out
+    words = _COUNT_BY_FIRST.get(c)
+    if words is not None:
+        for w in words:
+            if _has(low, w, p):
+                second = _COUNT_SECOND.get(w)
+                if second is None:
+                    out.append(p + len(w))
+                else:  # "toda la", "на всю"
+                    q = _spaces_end(low, p + len(w))
+                    if q > p + len(w) and _has(low, second, q):
+                        out.append(q + len(second))
+    return out
+
+
+def _counted_unit(low: str, p: int) -> tuple[int, int, int] | None:
+    """``(?:{_COUNT}\\s?+-?+\\s?+(?:an?\\s)?)?(?P<unit>...){_NL}`` at ``p``: ``(count end,
+    unit start, unit end)`` with count end -1 when there is no count."""
+    n = len(low)
+    for c in _counts(low, p):
+        q = _space_end(low, c)
+        if q < n and low[q] == "-":
+            q += 1
+        q = _space_end(low, q)
+        if q + 1 < n and low[q] == "a":  # "half an hour", "1 a hr"
+            a = q + 2 if low[q + 1] == "n" else q + 1
+            if a < n and low[a].isspace():
+                u = _unit_at(low, a + 1)
+                if u >= 0:
+                    return c, a + 1, u
+        u = _unit_at(low, q)
+        if u >= 0:
+            return c, q, u
+    u = _unit_at(low, p)
+    return (-1, p, u) if u >= 0 else None
+
+
+#: What charges an amount, after it (:data:`_POST`): ``(kind, start, end, bind, count,
+#: word)`` -- ``kind`` "unit", "each" or "item"; ``[start, end)`` the ``unit``, ``each`` or
+#: ``item`` group (``word``); ``bind`` whether a bind word ("/", "per", "for the") came first;
+#: ``count`` the count group (None when there is none).
+_Post = tuple[str, int, int, bool, str | None, str]
+
+
+def _binds(low: str, q: int) -> list[int]:
+    """Ends of the matches of the ``bind`` group of :data:`_POST` at ``q``, in sre's order."""
+    out: list[int] = []
+    words = _BIND_BY_FIRST.get(low[q]) if q < len(low) else None
+    if words is None:
+        return out
+    for w in words:
+        if _has(low, w, q):
+            b = q + len(w)
+            if w == "for":  # "for the", "for an", "for a", "for one", "for"
+                s = _spaces_end(low, b)
+                if s > b:
+                    for x in _FOR_NEXT:
+                        if _has(low, x, s):
+                            out.append(s + len(x))
+            elif w == "por":  # "por la", "por"
+                s = _spaces_end(low, b)
+                if s > b and _has(low, "la", s):
+                    out.append(s + 2)
+            out.append(b)
+    return out
+
+
+def _post_after(low: str, p: int) -> _Post | None:
+    """:data:`_POST` at ``p`` (see :data:`_Post`), else None."""
+    q = _space_end(low, p)
+    for b in _binds(low, q):
+        b = _space_end(low, b)
+        cu = _counted_unit(low, b)
+        if cu is not None:
+            c, us, ue = cu
+            return "unit", us, ue, True, low[b:c] if c >= 0 else None, low[us:ue]
+    b = _space_end(low, q)  # (no bind word: its two optional spaces are both here)
+    cu = _counted_unit(low, b)
+    if cu is not None:
+        c, us, ue = cu
+        return "unit", us, ue, False, low[b:c] if c >= 0 else None, low[us:ue]
+    r = _letters_end(low, q)
+    w = low[q:r]
+    if w in _EACH_WORDS:
+        return "each", q, r, False, None, w
+    if w == "a" or w == "cada":  # "a piece", "cada uno"
+        s = _spaces_end(low, r)
+        if s > r:
+            r2 = _letters_end(low, s)
+            w2 = low[s:r2]
+            if (w == "a" and w2 == "piece") or (w == "cada" and (w2 == "uno" or w2 == "una")):
+                return "each", q, r2, False, None, low[q:r2]
+    if w == "c" and _has(low, "c/u", q) and _nl(low, q + 3):
+        return "each", q, q + 3, False, None, "c/u"
+    if q < len(low) and (low[q] == "/" or w.startswith(("per", "por"))):  # "/lb", "per cupcake"
+        s = _space_end(low, q + 1 if low[q] == "/" else q + 3)
+        r = _letters_end(low, s)
+        if r > s:
+            return "item", s, r, False, None, low[s:r]
+    return None
+
+
 #: Digit runs.  A run followed by two or more further groups of 2-4 digits is a phone number
 #: or an ID and is skipped whole ("305-555-0123", "(281) 555 0151", "+44 20 7946 0885"); one
 #: inside a handle or an e-mail address ("luna_27", "#27", "price73@example.com") is no match.
@@ -732,66 +1073,63 @@ def _candidate(low: str, s: int, e: int, cc: str, lines: _Lines | None) -> _Cand
     if amount is None or amount <= 0 or amount > MAX_AMOUNT:
         return None
     # ---- what follows: a word that makes it no price; currency, euphemism, rate unit
-    am: re.Match[str] | None = None
+    # (:data:`_AFTER`, read part by part: see :func:`_bad_after`)
+    after = -1  # where the euphemism and rate unit after the amount are read (-1: nowhere)
     k = e + 1 if a == " " else e
     if k < n and (low[k].isalnum() or low[k] in _AFTER_START):
-        am = _AFTER.match(low, e)  # (always matches, maybe empty)
-        if am is None or am.lastindex is None:
-            am = None
-        elif am.group("bad") is not None:
+        if _bad_after(low, e):
             return None  # "22yo", "120lbs", "100%", "50 guys"
-        elif k > e and lines is not None and _line_break(lines, e, k):
-            am = None  # "age 23⏎Roses 170 for the hour": the next line is not this amount's
-    euphemism = False
-    if am is not None:
-        sym, word = am.group("sym", "word")
-        if sym and low[am.start("sym") - 1] == " " and am.end("sym") < n and (
-            low[am.end("sym")].isdigit()
-        ):
-            am = None  # "age 23 $260": the "$" is the next amount's
-        elif sym or word:
-            tok = sym or word.rstrip(".")
-            if tok in ("pounds", "pound") and cc not in ("GB", "UK"):
-                am = _AFTER_NO_CUR.match(low, e)  # "120 pounds" is a weight outside the UK
-            else:
-                if am.group("k"):
-                    amount = amount * 1000
-                if currency is None:
-                    currency = _currency(cc, tok)
-                end = am.end("sym") if sym else am.end("word")
+        # ("age 23⏎Roses 170 for the hour": the next line is not this amount's)
+        if not (k > e and lines is not None and _line_break(lines, e, k)):
+            after = e
+            cur = _cur_after(low, e)
+            if cur is not None:
+                has_k, tok, cs, ce = cur
+                sym = tok in _SYMBOLS
+                if sym and low[cs - 1] == " " and ce < n and low[ce].isdigit():
+                    after = -1  # "age 23 $260": the "$" is the next amount's
+                else:
+                    if not sym:
+                        tok = tok.rstrip(".")
+                    if not (tok in ("pounds", "pound") and cc not in ("GB", "UK")):
+                        # (else "120 pounds" is a weight outside the UK)
+                        if has_k:
+                            amount = amount * 1000
+                        if currency is None:
+                            currency = _currency(cc, tok)
+                        end = after = ce
     if currency is not None and a == "k" and end == e and (e + 1 == n or not low[e + 1].isalpha()):
         amount, end = amount * 1000, e + 1  # "$1.5k"
-        am = _AFTER_NO_CUR.match(low, end)
+        after = end
     if isinstance(amount, float) and amount.is_integer():
         amount = int(amount)
     if currency is None and amount < MIN_BARE_AMOUNT:
         return None
+    euphemism = False
     post: _Unit | None = None
-    if am is not None and am.lastindex is not None:
-        euph, emoji, unit, each, item = am.group("euph", "emoji", "unit", "each", "item")
+    if after >= 0:
         # ---- euphemism after ("100 roses", "100 🌹")
-        if euph:
-            euphemism, end = True, am.end("euph")
-        elif emoji:
-            euphemism, end = True, am.end("emoji")
+        eu = _euph_after(low, after)
+        if eu >= 0:
+            euphemism, end, after = True, eu, eu
         # ---- how it is charged, after
-        if unit:
-            bind = am.group("bind")
-            glued = am.start("unit") == end
-            per = _per(unit, am.group("count"))
-            if not bind and currency is None and not euphemism:
-                if not glued and unit in _DURATION_UNITS:
-                    per = None  # "open 24 hours", "30 min": a duration
-                elif unit in _HOUR_SET and (
-                    amount < MIN_BARE_HOURLY or not _AFTER_BARE_HOUR_OK.match(low, am.end())
-                ):
-                    per = None  # "22h", "24 hour service", "48 hour notice"
-            if per is not None:
-                post = (per, am.start("unit"), am.end(), bool(bind) or glued)
-        elif each:
-            post = ("unit", am.start("each"), am.end(), True)
-        elif item and (currency is not None or euphemism):
-            post = ("unit", am.start("item"), am.end(), True)
+        po = _post_after(low, after)
+        if po is not None:
+            kind_a, ps, pe, bind, count, word = po
+            if kind_a == "unit":
+                glued = ps == end
+                per = _per(word, count)
+                if not bind and currency is None and not euphemism:
+                    if not glued and word in _DURATION_UNITS:
+                        per = None  # "open 24 hours", "30 min": a duration
+                    elif word in _HOUR_SET and (
+                        amount < MIN_BARE_HOURLY or not _AFTER_BARE_HOUR_OK.match(low, pe)
+                    ):
+                        per = None  # "22h", "24 hour service", "48 hour notice"
+                if per is not None:
+                    post = (per, ps, pe, bind or glued)
+            elif kind_a == "each" or currency is not None or euphemism:
+                post = ("unit", ps, pe, True)
     # ---- how it is charged / what it is, before
     pre: _Unit | None = None
     pr = _match_before(low, start, lines) if start else None
