@@ -497,3 +497,49 @@ def test_numbers_match_the_regex_reading(text: str) -> None:
     """:func:`ages._numbers` (digits searched by hand, number words only when a run of letters
     may be one) finds what the regex and the automaton find."""
     assert ages_mod._numbers(text) == _numbers_by_regex(text)
+
+
+# ------------------------------------------------------------ number-word pre-check
+
+_WORDISH = st.lists(
+    st.sampled_from(
+        ["one", "two", "tres", "diecisiete", "veinticuatro", "the", "once", "ten", "x", "ab",
+         "phone", "uno", "Uno", "ONE", " ", "\t", "  ", "seis", "oneone", "nine", "nineteen",
+         "q", "eightteen", "zzzzzzzzzzzzzzz"]
+    ),
+    max_size=8,
+).map("".join)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(_WORDISH | st.text(alphabet="abcdefghijklmnopqrstuvwxyzABC \t", max_size=30) | st.text())
+def test_number_word_precheck_by_code_point_is_the_split(text: str) -> None:
+    """ages._has_word_by_code_point (the compiled form of ages._has_ascii_word) answers what
+    the split does, on any text made the way _numbers makes it."""
+    scan = text.encode("ascii", "replace").translate(ages_mod._SCAN_TABLE).decode("ascii")
+    expected = not ages_mod._ASCII_WORDS.isdisjoint(scan.split())
+    assert ages_mod._has_word_by_code_point(scan) == expected
+    assert ages_mod._has_ascii_word(scan) == expected
+
+
+_NAME_TEXT = st.lists(
+    st.sampled_from(
+        ["Nina", "Olga", "Al", "Abcdefghijklmnopq", " ", ",", "(", " here", " aqui", " здесь",
+         "\n", "Катя", "x", "1", "²", "_", "Ruby", "here", ", ", " (", "( "]
+    ),
+    max_size=10,
+).map("".join)
+
+
+def _name_gap_by_regex(text: str, start: int) -> tuple[int, int, bool] | None:
+    m = ages_mod._NAME_GAP.search(text, max(0, start - 28), start)
+    return None if m is None else (m.start(), m.end("name"), "(" in m.group("sep"))
+
+
+@settings(max_examples=3000, deadline=None)
+@given(_NAME_TEXT | st.text(max_size=40))
+def test_name_gap_backwards_is_the_regex(text: str) -> None:
+    """ages._name_gap (read backwards from the number) finds what :data:`ages._NAME_GAP`'s
+    search of the window does."""
+    for start in range(len(text) + 1):
+        assert ages_mod._name_gap(text, start) == _name_gap_by_regex(text, start), (text, start)

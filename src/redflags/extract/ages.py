@@ -43,7 +43,7 @@ import ahocorasick
 
 from redflags.extract import Context
 from redflags.model import Entity, Span
-from redflags.normalize import Normalized, Views
+from redflags.normalize import COMPILED, Normalized, Views
 
 __all__ = ["MAX_AGE", "MIN_AGE", "extract", "word_number"]
 
@@ -206,6 +206,64 @@ _ASCII_WORDS: Final = frozenset(w for w in _WORD_INFO if w.isascii())
 assert all(w.isalpha() for w in _WORD_INFO)  # (what the word prefilter in _numbers relies on)
 #: Every non-ASCII (Russian) number word holds "д", "т" or "с" (:func:`_numbers` tests them).
 assert all(w.isascii() or "д" in w or "т" in w or "с" in w for w in _WORD_INFO)
+#: ``(first letter, last letter, length)`` of every ASCII number word, as a byte table
+#: (:func:`_word_key`): a run of letters whose entry is 0 is no number word, found without
+#: slicing it out of the text.
+_WORD_LEN_MIN: Final = min(len(w) for w in _ASCII_WORDS)
+_WORD_LEN_MAX: Final = max(len(w) for w in _ASCII_WORDS)
+assert _WORD_LEN_MAX < 16 and all(w.isalpha() and w.islower() for w in _ASCII_WORDS)
+
+
+def _word_key(first: int, last: int, size: int) -> int:
+    """Index in :data:`_WORD_KEYS` of a run of ``size`` letters (code points of "a"-"z" at
+    its ends)."""
+    return ((first - 97) * 26 + last - 97) * 16 + size
+
+
+def _word_keys() -> bytes:
+    table = bytearray(26 * 26 * 16)
+    for w in _ASCII_WORDS:
+        table[_word_key(ord(w[0]), ord(w[-1]), len(w))] = 1
+    return bytes(table)
+
+
+_WORD_KEYS: Final = _word_keys()
+
+
+def _has_ascii_word(scan: str) -> bool:
+    """Whether a run of letters of ``scan`` (:data:`_SCAN_TABLE`'s copy: ASCII letters, spaces
+    and tabs) is an English or Spanish number word: ``not _ASCII_WORDS.isdisjoint(scan.split())``.
+
+    Compiled, one pass over the code points (which slices out only a run whose ends and length
+    are a number word's) costs a fraction of splitting the text and hashing every word; in
+    pure Python the split is the fastest.  Tests pin both forms to the split.
+    """
+    return _has_word_by_code_point(scan) if COMPILED else not _ASCII_WORDS.isdisjoint(scan.split())
+
+
+def _has_word_by_code_point(scan: str) -> bool:
+    n = len(scan)
+    i = 0
+    while i < n:
+        if ord(scan[i]) <= 32:  # a space or a tab
+            i += 1
+            continue
+        s = i
+        i += 1
+        while i < n and ord(scan[i]) > 32:
+            i += 1
+        size = i - s
+        if _WORD_LEN_MIN <= size <= _WORD_LEN_MAX:
+            f = ord(scan[s])
+            la = ord(scan[i - 1])
+            if (
+                97 <= f <= 122
+                and 97 <= la <= 122
+                and _WORD_KEYS[_word_key(f, la, size)]
+                and scan[s:i] in _ASCII_WORDS
+            ):
+                return True
+    return False
 
 
 def _numbers(low: str) -> list[_Num]:
@@ -243,7 +301,7 @@ def _numbers(low: str) -> list[_Num]:
     # number words: a word counts only as a whole run of letters, so none is there when no
     # run of ASCII letters is an English or Spanish number word and no Russian one may be
     if not (low.isascii() or ("д" not in low and "т" not in low and "с" not in low)) or (
-        not _ASCII_WORDS.isdisjoint(scan.split())
+        _has_ascii_word(scan)
     ):
         nums.extend(_number_words(low))
         if len(nums) > 1:
@@ -618,7 +676,66 @@ def _find_cue(low: str, start: int) -> tuple[str, str, int] | None:
 #: "Nina, 17" / "Meet Olga (22)" / "Ruby here, 27" / "I'm Yuna, 32,": a capitalised name, then
 #: a comma or an opening parenthesis, then the number, then the end of the item.  The commonest
 #: way ads state an age; a missed minor here is a child sex trafficking victim left online.
-_NAME_GAP = re.compile(r"(?P<name>[^\W\d_]{3,15})(?P<here> here| aqui| здесь)?(?P<sep>, ?| ?\( ?)$")
+#: (The reference definition of what :func:`_name_gap` finds.)
+_NAME_GAP: Final = re.compile(
+    r"(?P<name>[^\W\d_]{3,15})(?P<here> here| aqui| здесь)?(?P<sep>, ?| ?\( ?)$"
+)
+#: ``" here"``-like words between a name and its comma (:data:`_NAME_GAP`'s ``here`` group).
+_NAME_HERE: Final = (" here", " aqui", " здесь")
+
+
+def _is_letter(c: str) -> bool:
+    """``c`` is in ``[^\\W\\d_]`` (sre's letter: alphanumeric and no decimal digit)."""
+    o = ord(c)  # (compiled, comparing code points is native; comparing strings is not)
+    if o < 128:
+        return 97 <= o <= 122 or 65 <= o <= 90
+    return c.isalnum() and not (c.isdigit() and c.isdecimal())
+
+
+def _name_gap(text: str, start: int) -> tuple[int, int, bool] | None:
+    """``_NAME_GAP.search(text, max(0, start - 28), start)`` read backwards from ``start``:
+    ``(name start, name end, whether the separator has a "(")``, or None.
+
+    The search tried every position of the window (~23k instructions a call); but its match
+    ends where ``$`` does (``start``, or before a line break there) and everything between
+    the name and that end is fixed, right to left: one optional space, "," or "(" (a "(" with
+    maybe a space before it), maybe " here".  The leftmost match is the one with " here"
+    when its name is long enough, and its name starts as far left as 15 letters, the window
+    and the run of letters allow.  Pinned to the regex in tests/test_extract_ages.py.
+    """
+    lo = start - 28 if start > 28 else 0
+    k = start - 1 if start and text[start - 1] == "\n" else start
+    if k and text[k - 1] == " ":
+        k -= 1
+    if not k:
+        return None
+    c = text[k - 1]
+    if c == ",":
+        h = k - 1
+    elif c == "(":
+        h = k - 2 if k >= 2 and text[k - 2] == " " else k - 1
+    else:
+        return None
+    paren = c == "("
+    for w in _NAME_HERE:
+        ne = h - len(w)
+        if ne - 3 >= lo and text[ne:h] == w:
+            p = _name_start(text, ne, lo)
+            if p >= 0:
+                return p, ne, paren
+    p = _name_start(text, h, lo)
+    return (p, h, paren) if p >= 0 else None
+
+
+def _name_start(text: str, ne: int, lo: int) -> int:
+    """Leftmost start (not before ``lo``) of 3-15 letters ending at ``ne``, else -1."""
+    p = ne
+    floor = max(lo, ne - 15)
+    while p > floor and _is_letter(text[p - 1]):
+        p -= 1
+    return p if ne - p >= 3 else -1
+
+
 _NAME_ITEM_END: Final = re.compile(r" ?(?:$|[,.!;|•·~\n)—–]|(?:and|y|и) )")
 _NAME_AGE_RANGE: Final = (12, 69)
 _NOT_NAMES: Final = frozenset(
@@ -654,19 +771,20 @@ def _name_cue(
         k -= 1
     if not k or (text[k - 1] != "," and text[k - 1] != "("):
         return None
-    m = _NAME_GAP.search(text, max(0, start - 28), start)
-    if m is None:
+    gap = _name_gap(text, start)  # (what _NAME_GAP.search(text, start - 28, start) finds)
+    if gap is None:
         return None
-    name = m.group("name")
+    ns, ne, paren = gap
+    name = text[ns:ne]
     if not (name[0].isupper() and name[1:].islower()):
         return None
     w = name.lower()
     if w in _NOT_NAMES or w in _OBJECTS or w in _FAMILY or w in _REQ_WORDS:
         return None
-    if m.start() and (text[m.start() - 1].isalnum()):
+    if ns and (text[ns - 1].isalnum()):
         return None
     if item_end:
-        if "(" in m.group("sep"):
+        if paren:
             if not low.startswith(")", end):
                 return None
         elif not (_NAME_ITEM_END.match(low, end) or _line_break_at(folded, end)):
@@ -675,7 +793,7 @@ def _name_cue(
             return None
     if _is_place(name):
         return None  # "Miami, 33" is not a person
-    return m.start()
+    return ns
 
 
 def _line_break_at(folded: Normalized | None, pos: int) -> bool:
