@@ -206,14 +206,15 @@ _TOKEN_CP: Final = [chr(_DELEET_CP[c]).isalnum() for c in range(128)]
 
 def _may_have_by_code_point(text: str) -> bool:
     """:func:`_may_have_str`, token by token, each walking the prefix tree code point by code
-    point (repeats skipped, as ``_REPEAT.sub`` squeezes them) and stopping where no prefix can
-    follow; a token that ends on a prefix that is not a whole word walks the tree on with the
-    next token (the pair ``_squeeze(tok + next)``).  ASCII text's tokens are cut at C speed
-    (one bytes ``translate`` + ``split``).
+    point (de-leeted, repeats skipped as ``_REPEAT.sub`` squeezes them) and stopping where no
+    prefix can follow; a token that ends on a prefix that is not a whole word walks the tree on
+    with the next token (the pair ``_squeeze(tok + next)``).  ASCII text's tokens are cut at C
+    speed (one bytes ``translate`` + ``split``), other text's by one pass over its code points.
     """
-    if not text.isascii():
-        return _may_have_in_code_points(text)
-    toks = text.encode("ascii").translate(_TOKEN_TABLE).decode("ascii").split()
+    if text.isascii():
+        toks = text.encode("ascii").translate(_TOKEN_TABLE).decode("ascii").split()
+    else:
+        toks = _tokens(text.lower())
     p_state = -1  # previous token's prefix, when it is one but not a word
     p_last = -1  # previous token's last code point
     p_size = 0  # previous token's squeezed length
@@ -225,6 +226,8 @@ def _may_have_by_code_point(text: str) -> bool:
         size = 0
         for j in range(len(tok)):
             c = ord(tok[j])
+            if c < 128:
+                c = _DELEET_CP[c]
             if c == last:
                 continue  # squeezed away: the same character as the one before
             last = c
@@ -253,70 +256,22 @@ def _may_have_by_code_point(text: str) -> bool:
     return False
 
 
-def _may_have_in_code_points(text: str) -> bool:
-    """:func:`_may_have_str` for text with non-ASCII characters (where cutting tokens with the
-    ``_TOKEN`` regex would cost more than the whole pass), in one pass over the code points of
-    the lower-cased text: each is
-    de-leeted, a repeat of the one before is skipped (as ``_REPEAT.sub`` squeezes it), each
-    token walks the prefix tree, and a token that ends on a prefix that is not a whole word
-    walks the tree on with the next token (the pair ``_squeeze(tok + next)``).
-    """
-    low = text.lower()
-    n = len(low)
-    prev = -1
-    in_token = False
-    state = 0  # the current token's walk from the root; -1: no prefix
-    size = 0  # its squeezed length
-    pair = -1  # walk of (previous token + this one); -1: none
-    pair_quirk = False  # the pair is "c" + "c...": squeezed only if this token is longer
-    p_state = -1  # previous token's prefix, when it is one but not a word
-    p_last = -1  # previous token's last code point
-    p_size = 0
-    last = -1  # the current token's last code point
-    for i in range(n + 1):
-        if i < n:
-            c = ord(low[i])
-            if c < 128:
-                c = _DELEET_CP[c]
-                token_char = _TOKEN_CP[c]
-            else:
-                token_char = low[i].isalnum()
-            if c == prev:
-                continue  # squeezed away: the same character as the one before
-            prev = c
-        else:
-            token_char = False
-            c = -1
-        if token_char:
-            if not in_token:  # a token starts
-                in_token = True
-                state, size = 0, 0
-                pair_quirk = False
-                pair = -1
-                if p_state >= 0:
-                    if c == p_last:
-                        pair = p_state  # squeezed into the previous token's last letter ...
-                        pair_quirk = p_size == 1  # ... unless both tokens are one letter
-                    else:
-                        pair = _next_state(p_state, c)
-            elif pair >= 0:
-                pair = _next_state(pair, c)
-            if state >= 0:
-                state = _next_state(state, c)
-            size += 1
-            last = c
-            continue
-        if in_token:  # a token ends
-            in_token = False
-            if pair >= 0 and not (pair_quirk and size == 1):
-                return True
-            if state >= 0:
-                if _TREE_FULL[state]:
-                    return True
-                p_state, p_last, p_size = state, last, size
-            else:
-                p_state = -1
-    return False
+def _tokens(low: str) -> list[str]:
+    """The runs of token characters in ``low`` (``_TOKEN`` runs of the de-leeted text: "$", "@",
+    "!" and "|" count as the letters they stand for), not yet de-leeted or squeezed."""
+    out: list[str] = []
+    start = -1
+    for i in range(len(low)):
+        c = ord(low[i])
+        if _TOKEN_CP[c] if c < 128 else low[i].isalnum():
+            if start < 0:
+                start = i
+        elif start >= 0:
+            out.append(low[start:i])
+            start = -1
+    if start >= 0:
+        out.append(low[start:])
+    return out
 
 
 def _next_state(state: int, c: int) -> int:
