@@ -180,6 +180,22 @@ def test_special_scanner_equals_the_regex(text: str, pos: int) -> None:
     assert nz._next_special(text, pos) == expected
 
 
+@settings(max_examples=800, deadline=None)
+@given(
+    st.binary(max_size=30).map(lambda b: bytes(b"d-La "[x % 5] for x in b))
+    | st.binary(max_size=30)
+)
+def test_digit_by_letters_equals_the_two_searches(cls: bytes) -> None:
+    """The one-pass letter-digit prefilter answers what the forward and reversed searches do."""
+    from redflags import normalize as nz
+
+    expected = (
+        nz._DIGIT_THEN_LETTERS.search(cls) is not None
+        or nz._DIGIT_THEN_LETTERS.search(cls[::-1]) is not None
+    )
+    assert nz._digit_by_letters(cls) == expected
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.text(alphabet=st.sampled_from("aAbeEoOlLsS1 .-_ёЁжЖßİ\u0301\u00a0ǅ"), max_size=60))
 def test_squeezed_fast_path_equals_the_map_builder(text: str) -> None:

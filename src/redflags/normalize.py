@@ -897,10 +897,48 @@ def _may_rewrite_letters(text: str, classes: bytes | None = None) -> bool:
     ``classes`` is ``_char_classes(text)`` when the caller has it already.
     """
     cls = _char_classes(text) if classes is None else classes
+    if COMPILED:
+        return _digit_by_letters(cls)
     return (
         _DIGIT_THEN_LETTERS.search(cls) is not None
         or _DIGIT_THEN_LETTERS.search(cls[::-1]) is not None
     )
+
+
+_D: Final = ord("d")
+_L: Final = ord("L")
+_A: Final = ord("a")
+_DASH: Final = ord("-")
+
+
+def _digit_by_letters(cls: bytes) -> bool:
+    """``_DIGIT_THEN_LETTERS`` searched in ``cls`` and in ``cls[::-1]``, in one pass over the
+    bytes (the compiled build's form; a test pins it to the two searches).  Each "d" is tried
+    both ways: an optional "-", then a whole run of "L" not followed (or, backwards, preceded)
+    by "a" or "L" -- the regex cannot backtrack into a shorter run, as the run's next byte is
+    then "L".
+    """
+    n = len(cls)
+    for i in range(n):
+        if cls[i] != _D:
+            continue
+        j = i + 1  # forwards
+        if j < n and cls[j] == _DASH:
+            j += 1
+        k = j
+        while k < n and cls[k] == _L:
+            k += 1
+        if k > j and (k == n or (cls[k] != _A and cls[k] != _L)):
+            return True
+        j = i - 1  # backwards
+        if j >= 0 and cls[j] == _DASH:
+            j -= 1
+        k = j
+        while k >= 0 and cls[k] == _L:
+            k -= 1
+        if k < j and (k < 0 or (cls[k] != _A and cls[k] != _L)):
+            return True
+    return False
 
 
 _NUMBER_AC: Final = ahocorasick.Automaton()
