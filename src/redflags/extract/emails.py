@@ -130,18 +130,13 @@ def _at_anchors(low: str) -> tuple[list[int], bool]:
         found.append(i)
         gate = True
         i = low.find("@", i + 1)
-    i = low.find("at")
-    while i >= 0:
-        if _word_initial(low, i):
-            found.append(i)
-            gate = True
-        i = low.find("at", i + 1)
-    i = low.find("arroba")
-    while i >= 0:
-        if _word_initial(low, i):
-            found.append(i)
-            gate = True
-        i = low.find("arroba", i + 1)
+    for word in ("at", "arroba"):
+        i = low.find(word)
+        while i >= 0:
+            if _word_initial(low, i):
+                found.append(i)
+                gate = True
+            i = low.find(word, i + 1)
     if "ба" in low:
         j = low.find("ба")
         while j >= 0:
