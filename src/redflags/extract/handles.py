@@ -141,11 +141,14 @@ _REPEAT: Final = re.compile(r"(.)\1+")
 _CASED: Final = re.compile(r"(?<![^\W_])(?:OF|X)(?![^\W_])")
 
 
+def _has_cased_word(text: str) -> bool:
+    """Whether "OF" or "X" stands as a word (platform names only in capitals)."""
+    return ("OF" in text or "X" in text) and _CASED.search(text) is not None
+
+
 def _may_have_platform_word(text: str) -> bool:
     """Cheap test, mostly at C speed, before the token-by-token scan."""
-    if ("OF" in text or "X" in text) and _CASED.search(text):
-        return True
-    return _may_have_word(text)
+    return _has_cased_word(text) or _may_have_word(text)
 
 
 def _may_have_word(text: str) -> bool:
@@ -392,8 +395,8 @@ _NEXT: Final = re.compile(r"([._\-*·•'/ ]{1,2}|[$@!|])([^\W_]+)")
 
 def _platform_words(text: str) -> list[tuple[int, int, str]]:
     """(start, end, platform) of the platform words in ``text``, disguised ones included."""
-    cased = ("OF" in text or "X" in text) and _CASED.search(text) is not None
-    if not cased and not _may_have_word(text):
+    cased = _has_cased_word(text)
+    if not cased and not _may_have_word(text):  # _may_have_platform_word, cased kept
         return []
     raw = None if cased else _ascii_tokens_source(text)
     if raw is None:  # the general path: every token of the text
