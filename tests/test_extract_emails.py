@@ -106,6 +106,15 @@ MATCH: list[tuple[str, list[tuple[str, str, bool]]]] = [
     ("jenny22(arroba)example(punto)com", [(J, "jenny22(arroba)example(punto)com", True)]),
     # --- Russian
     ("пиши masha собака mail точка ru", [("masha@mail.ru", "masha собака mail точка ru", True)]),
+    # "собачка" alone once slipped past the prefilter, which looked only for "собак"
+    (
+        "пиши jenny22 собачка example точка com",
+        [("jenny22@example.com", "jenny22 собачка example точка com", True)],
+    ),
+    (
+        "пиши jenny22 СОБАЧКА mail точка ru",
+        [("jenny22@mail.ru", "jenny22 СОБАЧКА mail точка ru", True)],
+    ),
     (
         "почта: masha22 (собака) example (точка) com",
         [("masha22@example.com", "masha22 (собака) example (точка) com", True)],
@@ -271,6 +280,15 @@ def test_is_letter_is_the_regex_class() -> None:
     for cp in range(0x110000):
         c = chr(cp)
         assert emails._is_letter(c) == bool(letter.fullmatch(c)), hex(cp)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.one_of(_AT_TEXT, st.text(max_size=60)))
+def test_prefilter_passes_every_text_with_an_at(text: str) -> None:
+    """The prefilter may let through texts without an "at", never miss one that has it."""
+    for t in (text, Views(text).folded.text):
+        if emails._AT.search(t) is not None:
+            assert emails._may_have_at(t), t
 
 
 @settings(max_examples=500, deadline=None)

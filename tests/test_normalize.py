@@ -107,6 +107,22 @@ def test_identity_for_plain_text() -> None:
     assert n.ends == list(range(1, 12))
 
 
+def test_folded_text_holds_only_ascii_digits() -> None:
+    """Every character Python calls a digit folds to ASCII digits (or to nothing digit-like).
+
+    The age and price extractors read numbers off the lower-cased folded text with
+    ``str.isdigit`` and ``int``; a surviving "²" would make ``int`` raise and an Arabic-Indic
+    "٩" would join an ASCII digit into a number.
+    """
+    digits = [chr(cp) for cp in range(0x110000) if chr(cp).isdigit()]
+    assert len(digits) > 700  # the scan found Python's digits
+    for c in digits:
+        for text in (f"a {c} b", f"1 {c}", f"{c}9"):
+            v = Views(text)
+            for low in (v.folded.text, v.lower):
+                assert all(ch.isascii() for ch in low if ch.isdigit()), (hex(ord(c)), low)
+
+
 def _check_map(n: Normalized, original: str) -> None:
     assert len(n.starts) == len(n.text) == len(n.ends)
     prev_start = 0

@@ -354,7 +354,9 @@ _STRONG_SUFFIX: Final = re.compile(
     r")" + _NL
 )
 #: Bare year words: need a cue or a list-like position ("tengo 18 años", "мне 17 лет").
-_WEAK_SUFFIX = re.compile(r"\s?(?:(?P<en>years?|yrs?)|(?P<es>a[nñ]os?)|(?P<ru>лет|года?))" + _NL)
+_WEAK_SUFFIX: Final = re.compile(
+    r"\s?(?:(?P<en>years?|yrs?)|(?P<es>a[nñ]os?)|(?P<ru>лет|года?))" + _NL
+)
 
 #: Every match of :data:`_STRONG_SUFFIX` or :data:`_WEAK_SUFFIX` starts with a space, "-" or
 #: one of these letters: after any other character neither regex is run.

@@ -73,10 +73,13 @@ _COUNTRY_CURRENCY: Final[dict[str, str]] = {
 _DOLLAR_COUNTRY: Final = {
     "US", "CA", "AU", "NZ", "MX", "CO", "AR", "CL", "DO", "UY", "EC", "PR", "SV", "PA",
 }
-_PESO_COUNTRY = {"MX": "MXN", "CO": "COP", "AR": "ARS", "CL": "CLP", "PH": "PHP", "DO": "DOP",
-                 "UY": "UYU"}
+_PESO_COUNTRY: Final = {
+    "MX": "MXN", "CO": "COP", "AR": "ARS", "CL": "CLP", "PH": "PHP", "DO": "DOP", "UY": "UYU"
+}  # fmt: skip
 #: Tokens that mean "the local dollar / peso" (resolved by country).
-_LOCAL_DOLLAR = frozenset({"$", "dollar", "dollars", "dolares", "dolar", "dlls", "dll", "bucks"})
+_LOCAL_DOLLAR: Final = frozenset(
+    {"$", "dollar", "dollars", "dolares", "dolar", "dlls", "dll", "bucks"}
+)
 _LOCAL_PESO: Final = frozenset({"pesos", "peso"})
 
 _TOKEN_CURRENCY: Final[dict[str, str]] = {
@@ -634,7 +637,9 @@ _AFTER_START: Final = frozenset("$£€₽¥🌹/@½%-")
 #: Digit groups next to an amount that make it part of a phone number or a list of numbers.
 _GROUP_BEFORE: Final = re.compile(r"(?<!\d)\d{3}[ \-.]$")
 _GROUP_AFTER: Final = re.compile(r"[ \-.](?:\d{3}|\d+[ \-.]\d)")
-_SLASH_NUMBER = re.compile(r"/\d+(?![\d.,]*\s?(?:h|hr|hrs|hour|hours|min|mins|час|ч)(?![^\W\d_]))")
+_SLASH_NUMBER: Final = re.compile(
+    r"/\d+(?![\d.,]*\s?(?:h|hr|hrs|hour|hours|min|mins|час|ч)(?![^\W\d_]))"
+)
 _THOUSANDS_COMMA: Final = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?")
 _THOUSANDS_DOT: Final = re.compile(r"\d{1,3}(?:\.\d{3})+(?:,\d{1,2})?")
 _DECIMAL: Final = re.compile(r"\d+[.,]\d{1,2}")
@@ -864,8 +869,10 @@ _NIGHT_SET: Final = frozenset(_NIGHT.split("|"))
 _HALF_UNITS: Final = frozenset({"hh", "hhr", "полчаса"})
 #: Plural units that, unbound after a bare number, make a duration ("open 24 hours", "30 min").
 _DURATION_UNITS: Final = frozenset({"hours", "hrs", "horas", "часов", "nights", "ночи"}) | _MIN_SET
-_ONE = frozenset({"", "1", "one", "full", "una", "uno", "один", "одна", "целую", "all", "toda la",
-                  "на всю", "всю"})
+_ONE: Final = frozenset(
+    {"", "1", "one", "full", "una", "uno", "один", "одна", "целую", "all", "toda la", "на всю",
+     "всю"}  # fmt: skip
+)
 _HALF: Final = frozenset({"half", "1⁄2", "1/2", "½", "media", "пол"})
 
 
