@@ -78,3 +78,16 @@ def test_function_pools_equal_testing_every_entity(entities: list[Entity]) -> No
             if hit:
                 want[ind.id] = tuple(dict.fromkeys(hit))
     assert got == want
+
+
+@given(st.lists(st.floats(allow_nan=True, allow_infinity=True) | st.sampled_from([0.0, -0.0, 0.5])))
+def test_remembered_float_formats_equal_formatting(xs: list[float]) -> None:
+    """The explanation's number formats come from a bounded memo; each equals formatting anew,
+    however the values repeat (a second round reads them back from the memo)."""
+    from redflags import score as sc
+
+    for _ in range(2):
+        for x in xs:
+            assert sc._two_places(x) == f"{x:.2f}"
+            assert sc._shortest(x) == str(x)
+    assert len(sc._TWO_PLACES) <= sc._MEMO_MAX and len(sc._SHORTEST) <= sc._MEMO_MAX

@@ -17,11 +17,44 @@ what the explanation lists.  Deterministic.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Final
 
 from redflags.config import ScoringConfig
 from redflags.model import Finding
 
 __all__ = ["score"]
+
+#: ``f"{x:.2f}"`` and ``str(x)`` of the positive scores seen so far.  Formatting a float costs
+#: thousands of instructions, and an ad's commerce score, the threshold and the contributions
+#: are drawn from a small set (a handful of catalog weights combined), so they repeat across
+#: ads.  Bounded: emptied when full.
+_TWO_PLACES: Final[dict[float, str]] = {}
+_SHORTEST: Final[dict[float, str]] = {}
+_MEMO_MAX: Final = 4096
+
+
+def _two_places(x: float) -> str:
+    """``f"{x:.2f}"``, remembered for positive ``x`` (so no -0.0 or NaN key)."""
+    if not x > 0.0:
+        return f"{x:.2f}"
+    s = _TWO_PLACES.get(x)
+    if s is None:
+        if len(_TWO_PLACES) >= _MEMO_MAX:
+            _TWO_PLACES.clear()
+        s = _TWO_PLACES[x] = f"{x:.2f}"
+    return s
+
+
+def _shortest(x: float) -> str:
+    """``str(x)`` (what ``f"{x}"`` gives a float), remembered for positive ``x``."""
+    if not x > 0.0:
+        return str(x)
+    s = _SHORTEST.get(x)
+    if s is None:
+        if len(_SHORTEST) >= _MEMO_MAX:
+            _SHORTEST.clear()
+        s = _SHORTEST[x] = str(x)
+    return s
 
 
 def _noisy_or(weights: Sequence[float]) -> float:
@@ -83,17 +116,19 @@ def score(
     explanation: list[str] = []
     if commerce < cfg.commerce_threshold:
         explanation.append(
-            f"Not a commercial-sex ad (commerce {commerce:.2f} < {cfg.commerce_threshold}): "
-            "trafficking indicators are not applied."
+            f"Not a commercial-sex ad (commerce {_two_places(commerce)} < "
+            f"{_shortest(cfg.commerce_threshold)}): trafficking indicators are not applied."
         )
     else:
-        explanation.append(f"Commercial-sex ad (commerce {commerce:.2f}).")
+        explanation.append(f"Commercial-sex ad (commerce {_two_places(commerce)}).")
     ranked = sorted(scored, key=_rank) if len(scored) > 1 else scored
     for f in ranked:
         if f.contribution <= 0.0:
             continue
         where = ", ".join(f"{s.field}[{s.start}:{s.end}]" for s in f.evidence[:3])
-        explanation.append(f"+{f.contribution:.2f} {f.indicator} ({where or 'structural'})")
+        explanation.append(
+            f"+{_two_places(f.contribution)} {f.indicator} ({where or 'structural'})"
+        )
     context = [f.indicator for f in ranked if f.contribution <= 0.0]
     if context:
         explanation.append("Context only (no risk weight): " + ", ".join(context))

@@ -67,7 +67,8 @@ def screen(
         views = Views(text)
         _extract(views, name, ctx, entities)
         if name in ("title", "body"):
-            hits.extend((name, views, h) for h in cat.match(views.keys))
+            for h in cat.match(views.keys):  # (a loop: compiled, a generator is generic code)
+                hits.append((name, views, h))
     place = places_x.from_fields(ad.city, ad.region, ad.country)
     if place is not None:
         entities.insert(0, place)
