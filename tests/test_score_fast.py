@@ -91,3 +91,12 @@ def test_remembered_float_formats_equal_formatting(xs: list[float]) -> None:
             assert sc._two_places(x) == f"{x:.2f}"
             assert sc._shortest(x) == str(x)
     assert len(sc._TWO_PLACES) <= sc._MEMO_MAX and len(sc._SHORTEST) <= sc._MEMO_MAX
+
+
+@given(entity())
+def test_function_codes_call_their_predicates(e: Entity) -> None:
+    """``_raises`` dispatches by number; each number must run the function it stands for."""
+    cfg = ScreenConfig()
+    assert sorted(S._CODES.values()) == list(range(len(S._PREDICATES)))
+    for name, code in S._CODES.items():
+        assert S._raises(code, e, cfg) == S._PREDICATES[name](e, cfg), name

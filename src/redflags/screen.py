@@ -156,15 +156,15 @@ def _commerce(
 
 
 #: an indicator computed from entities: its id, the entity pool its function reads (see
-#: ``_FUNCTION_KINDS``) and the test an entity must pass
-_Functional = tuple[str, str, Callable[[Entity, ScreenConfig], bool]]
+#: ``_FUNCTION_KINDS``) and the number (:data:`_CODES`) of the test an entity must pass
+_Functional = tuple[str, str, int]
 
 
 @lru_cache(maxsize=8)
 def _catalog_tables(cat: Catalog) -> tuple[tuple[_Functional, ...], dict[str, int]]:
     """Per catalog: the indicators computed from entities, and each indicator's position."""
     functional = tuple(
-        (ind.id, _FUNCTION_KINDS[ind.function], _PREDICATES[ind.function])
+        (ind.id, _FUNCTION_KINDS[ind.function], _CODES[ind.function])
         for ind in cat.indicators
         if ind.function is not None and ind.function in _PREDICATES
     )
@@ -217,10 +217,12 @@ def _findings(
                 pool.append(ent)
             if ent.disguised:
                 pools.setdefault(_DISGUISED, []).append(ent)
-        for ind_id, pool_key, pred in functional:
-            for ent in pools.get(pool_key, ()):
-                if pred(ent, cfg):
-                    _add(found, position, ind_id, ent.span, str(ent.value))
+        for ind_id, pool_key, code in functional:
+            pool = pools.get(pool_key)
+            if pool is not None:
+                for ent in pool:
+                    if _raises(code, ent, cfg):
+                        _add(found, position, ind_id, ent.span, str(ent.value))
 
     if not found:
         return []
@@ -281,20 +283,68 @@ _FUNCTION_KINDS: Final[dict[str, str]] = {
 }
 
 
+def _minor_age(e: Entity, cfg: ScreenConfig) -> bool:
+    return e.kind == "age" and isinstance(e.value, int) and e.value < 18
+
+
+def _age_18_19(e: Entity, cfg: ScreenConfig) -> bool:
+    return e.kind == "age" and e.value in (18, 19)
+
+
+def _crypto_wallet(e: Entity, cfg: ScreenConfig) -> bool:
+    return e.kind == "crypto" and _mainnet(e)
+
+
+def _p2p_handle(e: Entity, cfg: ScreenConfig) -> bool:
+    return e.kind == "handle" and _platform(e) in _P2P_PLATFORMS
+
+
+def _disguised_phone(e: Entity, cfg: ScreenConfig) -> bool:
+    return e.kind == "phone" and e.disguised
+
+
+def _disguised_contact(e: Entity, cfg: ScreenConfig) -> bool:
+    return e.disguised and e.kind in ("email", "handle", "crypto")
+
+
+def _low_price(e: Entity, cfg: ScreenConfig) -> bool:
+    return e.kind == "price" and _is_low_price(e, cfg)
+
+
 #: function -> whether an entity raises it (one test per entity, no chain of comparisons)
 _PREDICATES: Final[dict[str, Callable[[Entity, ScreenConfig], bool]]] = {
-    "minor_age": lambda e, cfg: (
-        e.kind == "age" and isinstance(e.value, int) and e.value < 18
-    ),
-    "age_18_19": lambda e, cfg: e.kind == "age" and e.value in (18, 19),
-    "crypto_wallet": lambda e, cfg: e.kind == "crypto" and _mainnet(e),
-    "p2p_handle": lambda e, cfg: e.kind == "handle" and _platform(e) in _P2P_PLATFORMS,
-    "disguised_phone": lambda e, cfg: e.kind == "phone" and e.disguised,
-    "disguised_contact": lambda e, cfg: (
-        e.disguised and e.kind in ("email", "handle", "crypto")
-    ),
-    "low_price": lambda e, cfg: e.kind == "price" and _is_low_price(e, cfg),
+    "minor_age": _minor_age,
+    "age_18_19": _age_18_19,
+    "crypto_wallet": _crypto_wallet,
+    "p2p_handle": _p2p_handle,
+    "disguised_phone": _disguised_phone,
+    "disguised_contact": _disguised_contact,
+    "low_price": _low_price,
 }
+#: each function's number for :func:`_raises`
+_CODES: Final[dict[str, int]] = {name: k for k, name in enumerate(_PREDICATES)}
+
+
+def _raises(code: int, e: Entity, cfg: ScreenConfig) -> bool:
+    """``_PREDICATES[name](e, cfg)`` for the function numbered ``code`` (:data:`_CODES`).
+
+    Direct calls, which the compiled build makes native; a call through the dict is a generic
+    call, and ``_findings`` makes one per entity and function.  A test pins each code to its
+    function.
+    """
+    if code == 0:
+        return _minor_age(e, cfg)
+    if code == 1:
+        return _age_18_19(e, cfg)
+    if code == 2:
+        return _crypto_wallet(e, cfg)
+    if code == 3:
+        return _p2p_handle(e, cfg)
+    if code == 4:
+        return _disguised_phone(e, cfg)
+    if code == 5:
+        return _disguised_contact(e, cfg)
+    return _low_price(e, cfg)
 
 
 def _mainnet(e: Entity) -> bool:
