@@ -33,7 +33,14 @@ from typing import Final
 
 import ahocorasick
 import phonenumbers
-from phonenumbers import PhoneNumber, PhoneNumberFormat, phonenumbermatcher
+from phonenumbers import (
+    PhoneMetadata,
+    PhoneNumber,
+    PhoneNumberDesc,
+    PhoneNumberFormat,
+    phonenumbermatcher,
+)
+from phonenumbers.phonenumberutil import COUNTRY_CODE_TO_REGION_CODE
 
 from redflags.extract import Context, span_of
 from redflags.model import Entity
@@ -281,9 +288,98 @@ def _valid_nanp(d: str, region: str) -> PhoneNumber | None:
     return n if _valid(n, region) else None
 
 
+#: The descriptions :func:`phonenumbers.phonenumberutil._number_type_helper` tries after the
+#: general one; any match makes a number valid ("mobile" only when its pattern differs).
+_TYPE_DESCS: Final = (
+    "premium_rate", "toll_free", "shared_cost", "voip", "personal_number", "pager", "uan",
+    "voicemail", "fixed_line",
+)
+
+
+def _ten_digit_check(region: str) -> re.Pattern[str] | None:
+    """One regex that matches a ten-digit national number exactly when ``phonenumbers`` finds
+    it valid in ``region`` (``_number_type_helper`` is not UNKNOWN), None if none can be.
+
+    Built from the region's own metadata: the general description must fully match, then any
+    type description whose possible lengths admit ten digits.
+    """
+    meta = PhoneMetadata.metadata_for_region(region, None)
+    assert meta is not None  # a NANP region
+
+    def pattern(desc: PhoneNumberDesc | None) -> str | None:
+        if desc is None or not desc.national_number_pattern:
+            return None
+        if desc.possible_length and 10 not in desc.possible_length:
+            return None
+        return f"(?:{desc.national_number_pattern})"
+
+    general = pattern(meta.general_desc)
+    names = list(_TYPE_DESCS) + ([] if meta.same_mobile_and_fixed_line_pattern else ["mobile"])
+    types = [p for p in map(pattern, (getattr(meta, a) for a in names)) if p is not None]
+    if general is None or not types:
+        return None
+    return re.compile(rf"(?=[0-9]{{10}}\Z)(?={general}\Z)(?:{'|'.join(types)})\Z")
+
+
+def _nanp_checks() -> tuple[tuple[re.Pattern[str] | None, re.Pattern[str] | None], ...]:
+    """(leading digits, :func:`_ten_digit_check`) of the NANP regions, in the order in which
+    ``phonenumbers.region_code_for_number`` tries them."""
+    out = []
+    for r in COUNTRY_CODE_TO_REGION_CODE[1]:
+        meta = PhoneMetadata.metadata_for_region(r, None)
+        assert meta is not None
+        leading = meta.leading_digits
+        out.append((re.compile(leading) if leading is not None else None, _ten_digit_check(r)))
+    return tuple(out)
+
+
+_NANP_ORDER: Final = _nanp_checks()
+_NANP_REGION: Final = {r: _ten_digit_check(r) for r in _NANPA}
+
+
+def _nanp_valid(d: str, region: str | None) -> bool:
+    """``_valid(PhoneNumber(country_code=1, national_number=int(d)), region)`` for a ten-digit
+    ``d`` not starting with 0 (its national significant number is ``d`` itself) and a NANP
+    ``region`` or None.
+
+    ``phonenumbers`` validates such a number in interpreted Python (tens of regex calls for
+    the region lookup of ``is_valid_number``, each through its lookup layers); this is the same
+    decision from the same metadata patterns, with one regex per region tried.  Tests pin it
+    to ``phonenumbers``.
+    """
+    if region is not None:
+        check = _NANP_REGION[region]
+        if check is not None and check.match(d) is not None:
+            return True
+    # is_valid_number: the region is the first whose leading digits match, or else the first
+    # without leading digits under which the number is valid
+    for leading, check in _NANP_ORDER:
+        if leading is not None:
+            if leading.match(d) is not None:
+                return check is not None and check.match(d) is not None
+        elif check is not None and check.match(d) is not None:
+            return True
+    return False
+
+
 @lru_cache(maxsize=16384)
 def _valid_e164(digits: str, plus: bool, region: str | None) -> str | None:
-    """E.164 of :func:`_validate`'s number (formatting costs as much as validating: cache both)."""
+    """E.164 of :func:`_validate`'s number (formatting costs as much as validating: cache both).
+
+    NANP numbers ("+1" and ten digits, or ten digits read in a NANP region) are decided by
+    :func:`_nanp_valid` without building a ``PhoneNumber``; their E.164 is "+1" and the ten
+    digits.  :func:`_validate` stays the plain form (tests pin the two together).
+    """
+    if plus:
+        if len(digits) == 11 and digits[0] == "1" and digits[1] not in "01":
+            return "+" + digits if _nanp_valid(digits[1:], None) else None
+    elif region is None:
+        return None
+    elif region in _NANPA and not digits.startswith("011"):
+        d = digits[1:] if len(digits) == 11 and digits[0] == "1" else digits
+        if len(d) != 10 or d[0] in "01" or d[3] in "01":
+            return None
+        return "+1" + d if _nanp_valid(d, region) else None
     n = _validate(digits, plus, region)
     if n is None:
         return None
