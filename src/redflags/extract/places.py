@@ -45,7 +45,7 @@ from redflags.extract.places_data import (
     US_STATES,
 )
 from redflags.model import Entity, Span
-from redflags.normalize import Views, fold
+from redflags.normalize import COMPILED, Views, fold
 
 __all__ = ["extract", "from_fields", "lookup"]
 
@@ -101,6 +101,141 @@ _AC: Final = ahocorasick.Automaton()
 for _k in _KEYS:
     _AC.add_word(_k, _k)
 _AC.make_automaton()
+
+
+# ------------------------------------------------- which part of a text the automaton must read
+#: ``str.isalnum`` of the code points below :data:`_LOW_END` (Latin, Greek, Cyrillic), and
+#: whether the keys use them, so the compiled scan asks Python only about the characters beyond
+_LOW_END: Final = 0x530
+_ALNUM_LOW: Final = bytes(chr(c).isalnum() for c in range(_LOW_END))
+_KEY_CHARS: Final = frozenset(ch for k in _KEYS for ch in k)
+_KEY_CHAR_LOW: Final = bytes(chr(c) in _KEY_CHARS for c in range(_LOW_END))
+#: every key begins with a letter or digit (else :func:`_reading_range` is the whole text)
+_WORD_KEYS: Final = all(k[0].isalnum() for k in _KEYS)
+_HASH_MASK: Final = 1023
+
+
+class _FirstWord:
+    """The keys that begin with the word ``word``."""
+
+    def __init__(self, word: str) -> None:
+        self.word = word
+        self.size = len(word)
+        self.keys: list[str] = []
+
+
+def _word_hash(word: str) -> int:
+    """The hash :func:`_reading_range` computes of a word as it scans it."""
+    h = ord(word[0]) & _HASH_MASK
+    for ch in word[1:]:
+        h = (h * 31 + ord(ch)) & _HASH_MASK
+    return h
+
+
+def _first_words() -> list[list[_FirstWord] | None]:
+    table: list[list[_FirstWord] | None] = [None] * (_HASH_MASK + 1)
+    firsts: dict[str, _FirstWord] = {}
+    for key in _KEYS:
+        if not key[0].isalnum():
+            continue
+        j = 1
+        while j < len(key) and key[j].isalnum():
+            j += 1
+        word = key[:j]
+        first = firsts.get(word)
+        if first is None:
+            first = firsts[word] = _FirstWord(word)
+            bucket = table[_word_hash(word)]
+            if bucket is None:
+                bucket = table[_word_hash(word)] = []
+            bucket.append(first)
+        first.keys.append(key)
+    return table
+
+
+_BY_FIRST: Final = _first_words()
+
+
+def _is_alnum(text: str, i: int, c: int) -> bool:
+    """``text[i].isalnum()``, where ``c`` is ``ord(text[i])``."""
+    return bool(_ALNUM_LOW[c]) if c < _LOW_END else text[i].isalnum()
+
+
+def _is_key_char(text: str, i: int, c: int) -> bool:
+    """``text[i]`` is a character of some key, where ``c`` is ``ord(text[i])``."""
+    return bool(_KEY_CHAR_LOW[c]) if c < _LOW_END else text[i] in _KEY_CHARS
+
+
+def _equal_at(text: str, s: int, key: str, k: int) -> bool:
+    """``text[s:s + len(key)] == key``, given the first ``k`` characters are equal and the text
+    is long enough; compares code points (compiled, cheaper than a slice and a compare)."""
+    while k < len(key):
+        if ord(text[s + k]) != ord(key[k]):
+            return False
+        k += 1
+    return True
+
+
+def _reading_range(low: str) -> tuple[int, int]:
+    """``(a, b)``: :func:`extract` finds the same places reading only ``low[a:b]`` with the
+    automaton (``a == b``: none at all).  Compiled, one pass over the code points here costs
+    less than the automaton's walk over the whole text.
+
+    A place needs a key written as whole words ("whole": no letter or digit either side), and
+    a key that begins with a letter or digit can only begin where a word of the text is its
+    first word.  The scan hashes each word as it goes and compares only the words whose hash
+    and length are those of a first word, then their keys.  ``a`` and ``b`` widen the span of
+    the keys found to characters that no key has (or the text's ends): the automaton's state
+    is its root after such a character, so ``iter_long`` over ``low[a:b]`` yields exactly the
+    matches it yields there reading the whole text - even a match that begins before a word
+    found and hides it ("alas vegas" hides "vegas").  Outside, no key is whole words, so
+    nothing there is a place nor changes what is.
+    """
+    n = len(low)
+    if not _WORD_KEYS:
+        return 0, n
+    first_s = -1
+    last_e = -1
+    i = 0
+    while i < n:
+        c = ord(low[i])
+        if not _is_alnum(low, i, c):
+            i += 1
+            continue
+        s = i  # a word starts
+        h = c & _HASH_MASK
+        i += 1
+        while i < n:
+            c = ord(low[i])
+            if not _is_alnum(low, i, c):
+                break
+            h = (h * 31 + c) & _HASH_MASK
+            i += 1
+        bucket = _BY_FIRST[h]
+        if bucket is None:
+            continue
+        for first in bucket:
+            if first.size != i - s or not _equal_at(low, s, first.word, 0):
+                continue
+            for key in first.keys:
+                e = s + len(key)
+                if (
+                    e <= n
+                    and (e == i or _equal_at(low, s, key, first.size))
+                    and (e == n or not _is_alnum(low, e, ord(low[e])))
+                ):
+                    if first_s < 0:
+                        first_s = s
+                    last_e = max(last_e, e)
+    if first_s < 0:
+        return 0, 0
+    a = first_s
+    while a > 0 and _is_key_char(low, a - 1, ord(low[a - 1])):
+        a -= 1
+    b = last_e
+    while b < n and _is_key_char(low, b, ord(low[b])):
+        b += 1
+    return a, b
 
 _STATE_NAMES: Final = {v.lower(): k for k, v in US_STATES.items()}
 _PROVINCE_NAMES: Final = {v.lower(): k for k, v in PROVINCES.items()}
@@ -226,13 +361,22 @@ def extract(v: Views, field: str, ctx: Context) -> list[Entity]:
     >>> [e.value for e in extract(Views("visiting LA and Vegas"), "body", Context())]
     ['los angeles|ca|us', 'las vegas|nv|us']
     """
+    low = v.lower
+    a, b = _reading_range(low) if COMPILED else (0, len(low))  # pure: the C automaton reads all
+    return _extract_in(v, field, ctx, a, b)
+
+
+def _extract_in(v: Views, field: str, ctx: Context, a: int, b: int) -> list[Entity]:
+    """:func:`extract`, the automaton reading ``v.lower[a:b]`` (see :func:`_reading_range`)."""
+    if a == b:
+        return []  # (iter_long refuses an empty range)
     folded = v.folded
     text = folded.text
     low = v.lower
     n = len(low)
     out: list[Entity] = []
     taken = 0
-    for last, key in _AC.iter_long(low):
+    for last, key in _AC.iter_long(low, a, b):
         s, e = last - len(key) + 1, last + 1
         if s < taken:
             continue
