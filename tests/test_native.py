@@ -169,3 +169,29 @@ def test_model_values_pickle_and_stay_frozen() -> None:
         with pytest.raises(dataclasses.FrozenInstanceError):
             setattr(value, field, None)
     assert dataclasses.replace(a.findings[0], contribution=0.5).contribution == 0.5
+
+
+def test_records_and_outcomes_pickle_and_stay_frozen() -> None:
+    """Records go to worker processes in chunks and Outcomes come back: both round-trip, and
+    (compiled frozen dataclasses, with ``__init__`` written out) both still refuse assignment."""
+    import dataclasses
+    import pickle
+
+    from redflags.engines.outcome import Outcome
+    from redflags.records import Record
+
+    values = [
+        Record("a.jsonl", 7, b'{"id": "x"}\n'),
+        Record("b.csv", 2, {"id": "y", "images": ["p.jpg"]}),
+        Outcome("a.jsonl", 7, True, b'{"id":"x"}', "high", "block", ("a", "b"), 12),
+        Outcome("a.jsonl", 8, False, b"invalid JSON", raw_size=3),
+    ]
+    for value in values:
+        back = pickle.loads(pickle.dumps(value))
+        assert back == value and type(back) is type(value)
+        assert dataclasses.astuple(back) == dataclasses.astuple(value)
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            setattr(value, dataclasses.fields(value)[0].name, "z")
+    short = values[3]
+    assert isinstance(short, Outcome)
+    assert (short.level, short.action, short.indicators) == ("", "", ())

@@ -46,6 +46,7 @@ COMPILED_MODULES: tuple[str, ...] = (
     "redflags.records",
     "redflags.score",
     "redflags.screen",
+    "redflags.engines.outcome",
 )
 #: the shared library mypyc builds for the set: ``redflags/_screening__mypyc.*.so``
 GROUP = "redflags._screening"

@@ -12,46 +12,24 @@ from __future__ import annotations
 import csv
 import io
 import sys
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
 import orjson
 
-from redflags.errors import InputError, RecordError
-from redflags.model import Ad
-from redflags.records import MAX_FIELD_CHARS, parse_ad
+from redflags.errors import InputError
+from redflags.records import MAX_FIELD_CHARS, Record, decode_record, parse_ad
 
 __all__ = [
     "MAX_FIELD_CHARS",
     "Record",
     "AssessmentWriter",
+    "decode_record",
     "detect_format",
     "iter_records",
     "parse_ad",
 ]
-
-@dataclass(frozen=True, slots=True)
-class Record:
-    """One input record: its source name, line number and raw value (bytes line or dict)."""
-
-    source: str
-    line: int
-    raw: bytes | Mapping[str, Any]
-
-
-def decode_record(rec: Record, max_chars: int = MAX_FIELD_CHARS) -> Ad:
-    """Decode (if bytes) and validate one record; raises :class:`RecordError`."""
-    raw = rec.raw
-    if isinstance(raw, bytes):
-        try:
-            obj = orjson.loads(raw)
-        except orjson.JSONDecodeError as exc:
-            raise RecordError(f"invalid JSON: {exc}", rec.line, rec.source) from None
-    else:
-        obj = raw
-    return parse_ad(obj, rec.line, rec.source, max_chars)
 
 
 def detect_format(path: str, explicit: str | None = None) -> str:

@@ -18,6 +18,7 @@ they stay frozen dataclasses (``dataclasses.fields``, ``replace``, equality and 
 
 from __future__ import annotations
 
+import types
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from typing import Any, Final, Literal
@@ -33,6 +34,54 @@ __all__ = [
     "Action",
     "Span",
 ]
+
+def _probe() -> None:
+    """Nothing: :data:`_COMPILED` looks at what kind of function this is."""
+
+
+#: Whether this module runs compiled by mypyc (as :data:`redflags.normalize.COMPILED`).
+_COMPILED: Final = not isinstance(_probe, types.FunctionType)
+
+
+def round4(x: float) -> float:
+    """``round(x, 4)``: the float nearest to ``x`` rounded half-even to 4 decimal places.
+
+    Every score in an Assessment is written rounded this way.  ``round`` with digits goes
+    through a decimal string (correctly rounded, then parsed back); compiled, this takes the
+    arithmetic path (:func:`_round4_arith`) instead.  From Python the builtin call is the
+    cheaper one.  ``tests/test_fast_paths.py`` pins the two to each other.
+    """
+    return _round4_arith(x) if _COMPILED else round(x, 4)
+
+
+def _round4_arith(x: float) -> float:
+    """``round(x, 4)`` by scaling: exact whenever the answer is clear, else the builtin.
+
+    ``y = x * 1e4`` is within half an ulp (< 6e-8 while ``|y| < 1e9``) of the exact product,
+    so when its fraction is not within 1e-6 of one half, the exact product rounds to the same
+    integer ``r``.  ``r / 1e4`` is then the correctly rounded quotient of two exact values,
+    the float nearest ``r / 10**4``, which is what ``round`` returns.  Zero (signed), ties,
+    large, infinite and NaN values are left to ``round``.
+    """
+    if x == 0.0:
+        return x
+    y = x * 10000.0
+    if not -1e9 < y < 1e9:
+        return round(x, 4)
+    n = float(int(y))  # truncated toward zero, exactly
+    if n > y:
+        n -= 1.0  # floor
+    frac = y - n  # exact when |y| >= 1 (Sterbenz), off by at most 2**-53 below
+    if frac < 0.499999:
+        r = n
+    elif frac > 0.500001:
+        r = n + 1.0
+    else:
+        return round(x, 4)
+    if r == 0.0:
+        return round(x, 4)  # the sign of a zero result follows x
+    return r / 10000.0
+
 
 def _reduce(value: Any) -> tuple[Any, tuple[Any, ...]]:
     """Pickle a frozen dataclass by its constructor and field values (see the module doc)."""
@@ -178,7 +227,7 @@ class Finding:
             "version": self.version,
             "source": self.source,
             "explanation": self.explanation,
-            "contribution": round(self.contribution, 4),
+            "contribution": round4(self.contribution),
             "evidence": [s.to_json() for s in self.evidence],
         }
 
@@ -304,10 +353,10 @@ class Assessment:
     def to_json(self) -> dict[str, Any]:
         return {
             "id": self.id,
-            "risk": round(self.risk, 4),
+            "risk": round4(self.risk),
             "level": self.level,
             "action": self.action,
-            "commerce": round(self.commerce, 4),
+            "commerce": round4(self.commerce),
             "indicators": [f.to_json() for f in self.findings],
             "entities": self.entities_json(),
             "explanation": list(self.explanation),

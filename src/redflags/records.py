@@ -1,7 +1,7 @@
-"""Validate one decoded input record into an :class:`~redflags.model.Ad`.
+"""Input records, and how one is decoded and validated into an :class:`~redflags.model.Ad`.
 
 Compiled with the screening modules (every record of every run passes through here); the
-readers in :mod:`redflags.io` re-export it.
+readers in :mod:`redflags.io` build :class:`Record` values and re-export what is defined here.
 
 >>> parse_ad({"id": "a-1", "body": "hi", "colour": "blue"}, 1).extra
 {'colour': 'blue'}
@@ -10,12 +10,15 @@ readers in :mod:`redflags.io` re-export it.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any, Final
+
+import orjson
 
 from redflags.errors import RecordError
 from redflags.model import Ad
 
-__all__ = ["MAX_FIELD_CHARS", "parse_ad"]
+__all__ = ["MAX_FIELD_CHARS", "Record", "decode_record", "parse_ad"]
 
 #: Largest text field accepted (characters).  Longer fields are reported as malformed rather
 #: than truncated, so no ad is ever half-screened without anyone knowing.
@@ -25,6 +28,42 @@ _STR_FIELDS: Final = ("title", "body", "phone", "email")
 _OPT_FIELDS: Final = ("site", "posted_at", "city", "region", "country", "category")
 _KNOWN: Final = frozenset(("id", "images", "poster", *_STR_FIELDS, *_OPT_FIELDS))
 _ALL_FIELDS: Final = (*_STR_FIELDS, *_OPT_FIELDS)
+#: bound once: compiled, a ``Final`` is a C static, where ``orjson.loads`` is two lookups a call
+_loads: Final = orjson.loads
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    """One input record: its source name, line number and raw value (bytes line or dict).
+
+    ``__init__`` is spelt out (the generated one runs interpreted, even compiled) and
+    ``__reduce__`` pickles it by its fields, as :mod:`redflags.model` does for its classes:
+    records travel to worker processes in chunks."""
+
+    source: str
+    line: int
+    raw: bytes | Mapping[str, Any]
+
+    def __init__(self, source: str, line: int, raw: bytes | Mapping[str, Any]) -> None:
+        object.__setattr__(self, "source", source)
+        object.__setattr__(self, "line", line)
+        object.__setattr__(self, "raw", raw)
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        return (Record, (self.source, self.line, self.raw))
+
+
+def decode_record(rec: Record, max_chars: int = MAX_FIELD_CHARS) -> Ad:
+    """Decode (if bytes) and validate one record; raises :class:`RecordError`."""
+    raw = rec.raw
+    if isinstance(raw, bytes):
+        try:
+            obj = _loads(raw)
+        except orjson.JSONDecodeError as exc:
+            raise RecordError(f"invalid JSON: {exc}", rec.line, rec.source) from None
+    else:
+        obj = raw
+    return parse_ad(obj, rec.line, rec.source, max_chars)
 
 
 def parse_ad(obj: Any, line: int, source: str = "", max_chars: int = MAX_FIELD_CHARS) -> Ad:
