@@ -107,6 +107,29 @@ ENTITY_KEYS: Final[dict[str, str]] = {
 }
 
 
+#: up to this many entities, :meth:`Assessment.entities_json` finds duplicates by comparison
+_FEW_ENTITIES: Final = 24
+
+
+def _entity_slot(kind: str) -> int:
+    """Position of an entity kind's key in :data:`ENTITY_KEYS` (KeyError if it has none)."""
+    if kind == "phone":
+        return 0
+    if kind == "email":
+        return 1
+    if kind == "handle":
+        return 2
+    if kind == "crypto":
+        return 3
+    if kind == "age":
+        return 4
+    if kind == "price":
+        return 5
+    if kind == "place":
+        return 6
+    raise KeyError(kind)
+
+
 @dataclass(frozen=True, slots=True)
 class Span:
     """A piece of evidence: ``text == ad[field][start:end]`` in the text *as posted*."""
@@ -340,6 +363,34 @@ class Assessment:
         return _reduce(self)
 
     def entities_json(self) -> dict[str, list[Any]]:
+        """Entity data by JSON key (:data:`ENTITY_KEYS` order), each ``(kind, value)`` once.
+
+        An ad has a handful of entities, so duplicates are found by comparing values within
+        each kind's list; past :data:`_FEW_ENTITIES` a set of ``(kind, value)`` does it
+        (:meth:`_entities_json_by_set`, which ``tests/test_model_fast.py`` pins this to).
+        """
+        if len(self.entities) > _FEW_ENTITIES:
+            return self._entities_json_by_set()
+        data: list[list[Any]] = [[], [], [], [], [], [], []]
+        values: list[list[str | int]] = [[], [], [], [], [], [], []]
+        for ent in self.entities:
+            slot = _entity_slot(ent.kind)
+            seen = values[slot]
+            if ent.value in seen:  # str or int: == as in the set, where hashes agree
+                continue
+            seen.append(ent.value)
+            data[slot].append(ent.data)
+        return {
+            "phones": data[0],
+            "emails": data[1],
+            "handles": data[2],
+            "crypto": data[3],
+            "ages": data[4],
+            "prices": data[5],
+            "places": data[6],
+        }
+
+    def _entities_json_by_set(self) -> dict[str, list[Any]]:
         out: dict[str, list[Any]] = {key: [] for key in ENTITY_KEYS.values()}
         seen: set[tuple[str, str | int]] = set()
         for ent in self.entities:

@@ -27,7 +27,6 @@ MAX_FIELD_CHARS: Final = 20_000
 _STR_FIELDS: Final = ("title", "body", "phone", "email")
 _OPT_FIELDS: Final = ("site", "posted_at", "city", "region", "country", "category")
 _KNOWN: Final = frozenset(("id", "images", "poster", *_STR_FIELDS, *_OPT_FIELDS))
-_ALL_FIELDS: Final = (*_STR_FIELDS, *_OPT_FIELDS)
 #: bound once: compiled, a ``Final`` is a C static, where ``orjson.loads`` is two lookups a call
 _loads: Final = orjson.loads
 
@@ -79,53 +78,79 @@ def parse_ad(obj: Any, line: int, source: str = "", max_chars: int = MAX_FIELD_C
     ad_id = str(ad_id).strip()
     if not ad_id:
         raise RecordError("field 'id' is empty", line, source)
-    values: dict[str, Any] = {}
-    for name in _ALL_FIELDS:
-        v = rec.get(name)
-        if v is None:
-            continue
-        if type(v) is str:  # the usual case: skip the type checks below
-            if len(v) > max_chars:
-                raise RecordError(
-                    f"field {name!r} is {len(v)} characters; the limit is {max_chars}",
-                    line,
-                    source,
-                )
-            values[name] = v
-            continue
-        if isinstance(v, (int, float)) and not isinstance(v, bool) and name in ("phone",):
-            v = str(v)
-        if not isinstance(v, str):
-            raise RecordError(
-                f"field {name!r} must be a string, got {type(v).__name__}", line, source
-            )
-        if len(v) > max_chars:
-            raise RecordError(
-                f"field {name!r} is {len(v)} characters; the limit is {max_chars}", line, source
-            )
-        values[name] = v
-    images = rec.get("images") or ()
+    # one call per field of _ALL_FIELDS, in its order (the first bad field is the one reported)
+    title = _text(rec, "title", line, source, max_chars)
+    body = _text(rec, "body", line, source, max_chars)
+    phone = _text(rec, "phone", line, source, max_chars)
+    email = _text(rec, "email", line, source, max_chars)
+    site = _text(rec, "site", line, source, max_chars)
+    posted_at = _text(rec, "posted_at", line, source, max_chars)
+    city = _text(rec, "city", line, source, max_chars)
+    region = _text(rec, "region", line, source, max_chars)
+    country = _text(rec, "country", line, source, max_chars)
+    category = _text(rec, "category", line, source, max_chars)
+    given = rec.get("images")
+    images = given or ()
     if isinstance(images, str):
         images = (images,)
     if not isinstance(images, (list, tuple)) or not all(isinstance(i, str) for i in images):
         raise RecordError("field 'images' must be a list of strings", line, source)
     poster = rec.get("poster")
-    if poster is not None and not isinstance(poster, Mapping):
+    if poster is not None and type(poster) is not dict and not isinstance(poster, Mapping):
         raise RecordError("field 'poster' must be an object", line, source)
-    extra = {k: v for k, v in rec.items() if k not in _KNOWN}
+    # How many known keys hold a value: when that is every key, nothing is left for ``extra``
+    # (the usual record) and the per-key filter below can be skipped; it gives {} then.
+    known = (
+        1  # id
+        + (title is not None)
+        + (body is not None)
+        + (phone is not None)
+        + (email is not None)
+        + (site is not None)
+        + (posted_at is not None)
+        + (city is not None)
+        + (region is not None)
+        + (country is not None)
+        + (category is not None)
+        + (given is not None)
+        + (poster is not None)
+    )
+    extra = {} if known == len(rec) else {k: v for k, v in rec.items() if k not in _KNOWN}
     return Ad(
         id=ad_id,
-        title=values.get("title", ""),
-        body=values.get("body", ""),
-        site=values.get("site"),
-        posted_at=values.get("posted_at"),
-        city=values.get("city"),
-        region=values.get("region"),
-        country=values.get("country"),
-        phone=values.get("phone", ""),
-        email=values.get("email", ""),
-        category=values.get("category"),
+        title=title or "",
+        body=body or "",
+        site=site,
+        posted_at=posted_at,
+        city=city,
+        region=region,
+        country=country,
+        phone=phone or "",
+        email=email or "",
+        category=category,
         images=tuple(images),
         poster=poster,
         extra=extra,
     )
+
+
+def _text(rec: dict[str, Any], name: str, line: int, source: str, max_chars: int) -> str | None:
+    """Field ``name`` of a record as a string, None when absent or null; else RecordError."""
+    v = rec.get(name)
+    if v is None:
+        return None
+    if type(v) is str:  # the usual case: skip the type checks below
+        if len(v) > max_chars:
+            raise RecordError(
+                f"field {name!r} is {len(v)} characters; the limit is {max_chars}", line, source
+            )
+        return v
+    if isinstance(v, (int, float)) and not isinstance(v, bool) and name in ("phone",):
+        v = str(v)
+    if not isinstance(v, str):
+        raise RecordError(f"field {name!r} must be a string, got {type(v).__name__}", line, source)
+    if len(v) > max_chars:
+        raise RecordError(
+            f"field {name!r} is {len(v)} characters; the limit is {max_chars}", line, source
+        )
+    return v
