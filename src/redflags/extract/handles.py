@@ -174,113 +174,162 @@ def _may_have_str(text: str) -> bool:
     return False
 
 
-def _prefix_tree() -> tuple[list[int], list[dict[int, int]], list[bool]]:
-    """:data:`_PREFIXES` as a tree of states (0 is ""): ``ascii[state * 128 + code point]``
-    and ``other[state][code point]`` give the next state (-1: none); ``full[state]``: the
-    prefix is a whole platform word (in :data:`_FULL`)."""
+#: letters of the platform words (ASCII and Cyrillic), each a class of its own below
+_LETTERS: Final = sorted({c for p in _PREFIXES for c in p})
+#: code points below this have their class in a table; the rest are looked up one by one
+_TABLE_SIZE: Final = 0x500
+assert all(ord(c) < _TABLE_SIZE for c in _LETTERS)
+#: the classes of the compiled scans: 0 a separator, 1 a token character that no platform
+#: word spells, 2 + k the letter _LETTERS[k]
+_LETTER_CLASS: Final[dict[str, int]] = {c: 2 + k for k, c in enumerate(_LETTERS)}
+_CLASSES: Final = 2 + len(_LETTERS)
+
+
+def _class_of_lowered(c: str) -> int:
+    """The class of ``c`` in the prefilter's tokens: ``c`` comes from ``text.lower()`` (or is
+    ASCII, lower-cased here) and is read de-leeted, so "$@!|" are letters there."""
+    if ord(c) < 128:
+        c = c.lower().translate(_DELEET)
+    return _LETTER_CLASS.get(c, 1) if c.isalnum() else 0
+
+
+def _class_of_posted(c: str) -> int:
+    """The class of ``c`` in ``_TOKEN`` tokens of the text as posted, as :func:`_start_form`
+    reads it: ``c.lower()`` de-leeted (a character that lower-cases to two is no letter)."""
+    if not c.isalnum():
+        return 0
+    low = c.lower()
+    return _LETTER_CLASS.get(low.translate(_DELEET), 1) if len(low) == 1 else 1
+
+
+#: code point -> chr(class), for :func:`_may_have_by_code_point` and :func:`_words_by_code_point`
+_CLASS_LOWERED: Final = "".join(chr(_class_of_lowered(chr(c))) for c in range(_TABLE_SIZE))
+_CLASS_POSTED: Final = "".join(chr(_class_of_posted(chr(c))) for c in range(_TABLE_SIZE))
+
+
+def _prefix_tree() -> tuple[str, list[bool]]:
+    """:data:`_PREFIXES` as a tree of states (0 is ""): ``ord(tree[state * _CLASSES + class])
+    - 1`` is the next state (-1: none); ``full[state]``: the prefix is a whole platform word
+    (in :data:`_FULL`).  A string, as the compiled build reads ``ord(s[i])`` natively."""
     ids = {"": 0}
     for p in sorted(_PREFIXES, key=len):
         ids[p] = len(ids)
-    ascii_next = [-1] * (128 * len(ids))
-    other: list[dict[int, int]] = [{} for _ in ids]
+    nxt = [0] * (_CLASSES * len(ids))
     full = [False] * len(ids)
     for p, k in ids.items():
         full[k] = p in _FULL
         if p:
-            c = ord(p[-1])
-            if c < 128:
-                ascii_next[ids[p[:-1]] * 128 + c] = k
-            else:
-                other[ids[p[:-1]]][c] = k
-    return ascii_next, other, full
+            nxt[ids[p[:-1]] * _CLASSES + _LETTER_CLASS[p[-1]]] = k + 1
+    return "".join(map(chr, nxt)), full
 
 
 _TREE: Final = _prefix_tree()
 # Final: the compiled build reads these as C statics, not from the module's dict
-_TREE_ASCII: Final = _TREE[0]
-_TREE_OTHER: Final = _TREE[1]
-_TREE_FULL: Final = _TREE[2]
+_TREE_NEXT: Final = _TREE[0]
+_TREE_FULL: Final = _TREE[1]
 #: squeezed platform words never hold a doubled character, so no "cc" is a prefix (used below)
 assert not any(a == b for p in _PREFIXES for a, b in zip(p, p[1:], strict=False))
-#: ASCII code point -> itself de-leeted (:data:`_DELEET`), and whether that is a token character
-_DELEET_CP: Final = [ord(chr(c).translate(_DELEET)) for c in range(128)]
-_TOKEN_CP: Final = [chr(_DELEET_CP[c]).isalnum() for c in range(128)]
 
 
 def _may_have_by_code_point(text: str) -> bool:
-    """:func:`_may_have_str`, token by token, each walking the prefix tree code point by code
-    point (de-leeted, repeats skipped as ``_REPEAT.sub`` squeezes them) and stopping where no
-    prefix can follow; a token that ends on a prefix that is not a whole word walks the tree on
-    with the next token (the pair ``_squeeze(tok + next)``).  ASCII text's tokens are cut at C
-    speed (one bytes ``translate`` + ``split``), other text's by one pass over its code points.
+    """:func:`_may_have_str` in one pass over the code points of ``text.lower()`` (of ``text``
+    itself when ASCII: the class table lower-cases ASCII), without building a token: each
+    token walks the prefix tree class by class (de-leeted, repeats skipped as ``_REPEAT.sub``
+    squeezes them) until no prefix can follow; a token that ends on a prefix that is not a
+    whole word walks the tree on with the next token (the pair ``_squeeze(tok + next)``).
     """
-    if text.isascii():
-        toks = text.encode("ascii").translate(_TOKEN_TABLE).decode("ascii").split()
-    else:
-        toks = _tokens(text.lower())
+    low = text if text.isascii() else text.lower()
     p_state = -1  # previous token's prefix, when it is one but not a word
-    p_last = -1  # previous token's last code point
+    p_last = -1  # previous token's last class
     p_size = 0  # previous token's squeezed length
-    for tok in toks:
-        state = 0  # this token's walk from the root; -1: no prefix
-        pair = -1  # walk of (previous token + this one); -1: none
-        quirk = False  # the pair is "c" + "c...": squeezed only if this token is longer
-        last = -1
-        size = 0
-        for j in range(len(tok)):
-            c = ord(tok[j])
-            if c < 128:
-                c = _DELEET_CP[c]
-            if c == last:
-                continue  # squeezed away: the same character as the one before
-            last = c
-            size += 1
-            if j == 0:
-                if p_state >= 0:
-                    if c == p_last:
-                        pair = p_state  # squeezed into the previous token's last letter ...
-                        quirk = p_size == 1  # ... unless both tokens are one letter
-                    else:
-                        pair = _next_state(p_state, c)
-            elif pair >= 0:
-                pair = _next_state(pair, c)
-            if state >= 0:
-                state = _next_state(state, c)
-            if state < 0 and pair < 0:
-                break  # nothing this token could still start or finish
-        if pair >= 0 and not (quirk and size == 1):
-            return True
-        if state >= 0:
-            if _TREE_FULL[state]:
-                return True
-            p_state, p_last, p_size = state, last, size
+    in_token = False
+    live = False  # state or pair may still grow
+    state = -1  # this token's walk from the root; -1: no prefix
+    pair = -1  # walk of (previous token + this one); -1: none
+    quirk = False  # the pair is "c" + "c...": squeezed only if this token is longer
+    last = -1
+    size = 0
+    for i in range(len(low) + 1):
+        if i < len(low):
+            c = ord(low[i])
+            k = ord(_CLASS_LOWERED[c]) if c < _TABLE_SIZE else (1 if low[i].isalnum() else 0)
         else:
-            p_state = -1
+            k = 0  # the end of the text ends the last token
+        if k == 0:
+            if in_token:
+                in_token = False
+                if not live:
+                    p_state = -1
+                    continue
+                if pair >= 0 and not (quirk and size == 1):
+                    return True
+                if state >= 0:
+                    if _TREE_FULL[state]:
+                        return True
+                    p_state, p_last, p_size = state, last, size
+                else:
+                    p_state = -1
+            continue
+        if not in_token:
+            in_token = True
+            last = k
+            size = 1
+            quirk = False
+            pair = -1
+            if p_state >= 0:
+                if k == p_last:
+                    pair = p_state  # squeezed into the previous token's last letter ...
+                    quirk = p_size == 1  # ... unless both tokens are one letter
+                else:
+                    pair = ord(_TREE_NEXT[p_state * _CLASSES + k]) - 1
+            state = ord(_TREE_NEXT[k]) - 1
+            live = state >= 0 or pair >= 0
+        elif live and k != last:  # k == last: squeezed away
+            last = k
+            size += 1
+            if pair >= 0:
+                pair = ord(_TREE_NEXT[pair * _CLASSES + k]) - 1
+            if state >= 0:
+                state = ord(_TREE_NEXT[state * _CLASSES + k]) - 1
+            live = state >= 0 or pair >= 0
     return False
 
 
-def _tokens(low: str) -> list[str]:
-    """The runs of token characters in ``low`` (``_TOKEN`` runs of the de-leeted text: "$", "@",
-    "!" and "|" count as the letters they stand for), not yet de-leeted or squeezed."""
-    out: list[str] = []
-    start = -1
-    for i in range(len(low)):
-        c = ord(low[i])
-        if _TOKEN_CP[c] if c < 128 else low[i].isalnum():
-            if start < 0:
-                start = i
-        elif start >= 0:
-            out.append(low[start:i])
-            start = -1
-    if start >= 0:
-        out.append(low[start:])
+def _words_by_code_point(text: str) -> list[tuple[int, int, str]]:
+    """:func:`_platform_words` of a text that passed the prefilter and has no "OF"/"X" word,
+    in one pass over its code points: only the ``_TOKEN`` tokens whose :func:`_start_form` is
+    a prefix (a walk down the tree, class by class, squeezing repeats) are tried with
+    :func:`_word_at`; the rest cannot start a word.  No token string is built for them.
+    """
+    out: list[tuple[int, int, str]] = []
+    pos = 0  # tokens before pos belong to the last word found
+    start = -1  # start of the token being read; -1: between tokens
+    state = -1
+    last = -1
+    n = len(text)
+    for i in range(n + 1):
+        if i < n:
+            c = ord(text[i])
+            k = ord(_CLASS_POSTED[c]) if c < _TABLE_SIZE else _class_of_posted(text[i])
+        else:
+            k = 0
+        if k == 0:
+            if start >= 0:
+                if state >= 0 and start >= pos:
+                    found = _word_at(text, text[start:i], i)
+                    if found is not None:
+                        pos = found[0]
+                        out.append((start, pos, found[1]))
+                start = -1
+            continue
+        if start < 0:
+            start = i
+            last = k
+            state = ord(_TREE_NEXT[k]) - 1
+        elif state >= 0 and k != last:
+            last = k
+            state = ord(_TREE_NEXT[state * _CLASSES + k]) - 1
     return out
-
-
-def _next_state(state: int, c: int) -> int:
-    if c < 128:
-        return _TREE_ASCII[state * 128 + c]
-    return _TREE_OTHER[state].get(c, -1)
 
 
 # The same test on bytes, for the ~90% of fields whose tokens are all ASCII.  One
@@ -398,6 +447,8 @@ def _platform_words(text: str) -> list[tuple[int, int, str]]:
     cased = _has_cased_word(text)
     if not cased and not _may_have_word(text):  # _may_have_platform_word, cased kept
         return []
+    if COMPILED and not cased:
+        return _words_by_code_point(text)
     raw = None if cased else _ascii_tokens_source(text)
     if raw is None:  # the general path: every token of the text
         tokens = ((m.start(), m.end()) for m in _TOKEN.finditer(text))
