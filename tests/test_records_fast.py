@@ -1,6 +1,6 @@
-"""``parse_ad`` and ``Assessment.entities_json`` against the plain forms they replace.
+"""parse_ad, entities_json and the JSONL loop against the plain forms they replace.
 
-Both run for every ad of a scan and were rewritten to do less work per record (no scratch
+All run for every ad of a scan and were rewritten to do less work per record (no scratch
 dict of values, no per-key filter for ``extra`` when every key is known; duplicate entities
 found by comparison, not a set of tuples).  The plain forms are kept here (``parse_ad``) or
 in the model (``_entities_json_by_set``), and hypothesis checks that the two agree: same
@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from redflags.errors import RecordError
 from redflags.model import ENTITY_KEYS, Ad, Assessment, Entity, _entity_slot
-from redflags.records import MAX_FIELD_CHARS, parse_ad
+from redflags.records import MAX_FIELD_CHARS, is_blank, jsonl_records, parse_ad
 
 _STR_FIELDS = ("title", "body", "phone", "email")
 _OPT_FIELDS = ("site", "posted_at", "city", "region", "country", "category")
@@ -154,3 +154,21 @@ def test_entities_json_is_the_set_form(ents: list[Entity]) -> None:
     assert [type(x) for v in fast.values() for x in v] == [
         type(x) for v in plain.values() for x in v
     ]
+
+
+# ------------------------------------------------------------------------- the JSONL loop
+
+blank_bytes = st.lists(st.sampled_from([b" ", b"\t", b"\n", b"\r", b"\x0b", b"\x0c", b"\x00",
+                                        b"\x1f", b"\xa0", b"{", b"x", b"\x85"]), max_size=6)
+
+
+@settings(max_examples=600, deadline=None)
+@given(blank_bytes.map(b"".join) | st.binary(max_size=8))
+def test_is_blank_is_strip(line: bytes) -> None:
+    assert is_blank(line) == (not line.strip())
+
+
+def test_jsonl_records_number_every_line_and_skip_blank_ones() -> None:
+    lines = [b'{"id": 1}\n', b"\n", b"  \t\r\n", b'{"id": 2}', b"\x00\n"]
+    got = [(r.source, r.line, r.raw) for r in jsonl_records(iter(lines), "f")]
+    assert got == [("f", 1, lines[0]), ("f", 4, lines[3]), ("f", 5, lines[4])]

@@ -19,7 +19,7 @@ from typing import IO, Any
 import orjson
 
 from redflags.errors import InputError
-from redflags.records import MAX_FIELD_CHARS, Record, decode_record, parse_ad
+from redflags.records import MAX_FIELD_CHARS, Record, decode_record, jsonl_records, parse_ad
 
 __all__ = [
     "MAX_FIELD_CHARS",
@@ -60,9 +60,7 @@ def iter_records(
         if kind == "csv":
             yield from _iter_csv(fh, source)
         else:
-            for n, line in enumerate(fh, 1):
-                if line.strip():
-                    yield Record(source, n, line)
+            yield from jsonl_records(fh, source)
     finally:
         if path != "-":
             fh.close()

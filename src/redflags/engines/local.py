@@ -42,11 +42,17 @@ def _chunks(records: Iterable[Record], size: int) -> Iterator[list[Record]]:
 def screen_records(
     records: Iterable[Record], workers: int = 1, config: ScreenConfig | None = None
 ) -> Iterator[Outcome]:
-    """Screen records in input order on ``workers`` processes (1 = in this process)."""
+    """Screen records in input order on ``workers`` processes (1 = in this process).
+
+    Lazy: no record is read before the first outcome is asked for.  One process returns the
+    compiled per-record loop itself, so no Python frame sits between it and the caller."""
     cfg = config or ScreenConfig()
     if workers <= 1:
-        yield from screen_each(records, cfg, screen)
-        return
+        return screen_each(records, cfg, screen)
+    return _screen_pooled(records, cfg, workers)
+
+
+def _screen_pooled(records: Iterable[Record], cfg: ScreenConfig, workers: int) -> Iterator[Outcome]:
     tasks = ((None, (chunk, cfg)) for chunk in _chunks(records, CHUNK))
     for _, outcomes in ordered_map(_screen_chunk, tasks, workers):
         yield from outcomes
