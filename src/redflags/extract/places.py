@@ -176,6 +176,25 @@ def _equal_at(text: str, s: int, key: str, k: int) -> bool:
     return True
 
 
+def _keys_at(low: str, s: int, i: int, bucket: list[_FirstWord]) -> int:
+    """The end of the longest key written as whole words at ``s``, where the text's word is
+    ``low[s:i]`` (``bucket``: the first words with its hash); -1 if none is."""
+    n = len(low)
+    end = -1
+    for first in bucket:
+        if first.size != i - s or not _equal_at(low, s, first.word, 0):
+            continue
+        for key in first.keys:
+            e = s + len(key)
+            if (
+                e <= n
+                and (e == i or _equal_at(low, s, key, first.size))
+                and (e == n or not _is_alnum(low, e, ord(low[e])))
+            ):
+                end = max(end, e)
+    return end
+
+
 def _reading_range(low: str) -> tuple[int, int]:
     """``(a, b)``: :func:`extract` finds the same places reading only ``low[a:b]`` with the
     automaton (``a == b``: none at all).  Compiled, one pass over the code points here costs
@@ -196,37 +215,33 @@ def _reading_range(low: str) -> tuple[int, int]:
         return 0, n
     first_s = -1
     last_e = -1
-    i = 0
-    while i < n:
-        c = ord(low[i])
-        if not _is_alnum(low, i, c):
-            i += 1
+    s = -1  # where the word being read starts (-1: between words)
+    h = 0
+    for i in range(n + 1):
+        c = ord(low[i]) if i < n else 32
+        # low[i].isalnum(), asking Python only beyond ASCII and the table
+        if (
+            97 <= c <= 122
+            or 48 <= c <= 57
+            or 65 <= c <= 90
+            or (c >= 128 and (_ALNUM_LOW[c] if c < _LOW_END else low[i].isalnum()))
+        ):
+            if s < 0:
+                s = i
+                h = c & _HASH_MASK
+            else:
+                h = (h * 31 + c) & _HASH_MASK
             continue
-        s = i  # a word starts
-        h = c & _HASH_MASK
-        i += 1
-        while i < n:
-            c = ord(low[i])
-            if not _is_alnum(low, i, c):
-                break
-            h = (h * 31 + c) & _HASH_MASK
-            i += 1
+        if s < 0:
+            continue
         bucket = _BY_FIRST[h]
-        if bucket is None:
-            continue
-        for first in bucket:
-            if first.size != i - s or not _equal_at(low, s, first.word, 0):
-                continue
-            for key in first.keys:
-                e = s + len(key)
-                if (
-                    e <= n
-                    and (e == i or _equal_at(low, s, key, first.size))
-                    and (e == n or not _is_alnum(low, e, ord(low[e])))
-                ):
-                    if first_s < 0:
-                        first_s = s
-                    last_e = max(last_e, e)
+        if bucket is not None:
+            e = _keys_at(low, s, i, bucket)
+            if e >= 0:
+                if first_s < 0:
+                    first_s = s
+                last_e = max(last_e, e)
+        s = -1
     if first_s < 0:
         return 0, 0
     a = first_s

@@ -240,31 +240,36 @@ class Catalog:
         that character is.  The hits are then put in the automaton's order.
         """
         text = keys.text
-        n = len(text)
         by_first = self._by_first
         odd_min = self._odd_min
-        i = 0
-        while i < n:
+        s = -1  # where the word being read starts (-1: between words)
+        h = 0
+        for i in range(len(text)):
             c = ord(text[i])
-            if not (_ALNUM_LOW[c] if c < _ALNUM_LOW_END else text[i].isalnum()):
-                if c >= odd_min:
-                    self._odd_at(keys, c, i, hits)
-                i += 1
+            # text[i].isalnum(), asking Python only beyond ASCII and the table
+            if (
+                97 <= c <= 122
+                or 48 <= c <= 57
+                or 65 <= c <= 90
+                or (c >= 128 and (_ALNUM_LOW[c] if c < _ALNUM_LOW_END else text[i].isalnum()))
+            ):
+                if s < 0:
+                    s = i
+                    h = c & _HASH_MASK
+                else:
+                    h = (h * 31 + c) & _HASH_MASK
                 continue
-            s = i  # a word starts
-            h = c & _HASH_MASK
-            i += 1
-            while i < n:
-                c = ord(text[i])
-                if not (_ALNUM_LOW[c] if c < _ALNUM_LOW_END else text[i].isalnum()):
-                    break
-                h = (h * 31 + c) & _HASH_MASK
-                i += 1
+            if s >= 0:
+                bucket = by_first[h]
+                if bucket is not None:
+                    self._word_at(keys, s, i, bucket, hits)
+                s = -1
+            if c >= odd_min:
+                self._odd_at(keys, c, i, hits)
+        if s >= 0:
             bucket = by_first[h]
             if bucket is not None:
-                for first in bucket:
-                    if first.size == i - s and _equal_at(text, s, first.word, 0):
-                        self._at_word(keys, s, first, hits)
+                self._word_at(keys, s, len(text), bucket, hits)
         k = 1
         while k < len(hits):
             a, b = hits[k - 1], hits[k]
@@ -273,15 +278,21 @@ class Catalog:
                 break
             k += 1
 
-    def _at_word(self, keys: Normalized, s: int, first: _FirstWord, hits: list[TermHit]) -> None:
-        """The keys beginning with ``first`` at ``s``, where the text's word is that word."""
+    def _word_at(
+        self, keys: Normalized, s: int, e: int, bucket: list[_FirstWord], hits: list[TermHit]
+    ) -> None:
+        """The keys whose first word is the text's word ``text[s:e]``, if one is (``bucket``:
+        the first words with that word's hash)."""
         text = keys.text
         n = len(text)
-        for group in first.groups:
-            head = group[0]
-            e = s + head.size
-            if e <= n and (head.size == first.size or _equal_at(text, s, head.key, first.size)):
-                self._check(keys, group, s, e, hits)
+        for first in bucket:
+            if first.size != e - s or not _equal_at(text, s, first.word, 0):
+                continue
+            for group in first.groups:
+                head = group[0]
+                end = s + head.size
+                if end <= n and (end == e or _equal_at(text, s, head.key, first.size)):
+                    self._check(keys, group, s, end, hits)
 
     def _odd_at(self, keys: Normalized, c: int, s: int, hits: list[TermHit]) -> None:
         """The keys that begin with the non-word character ``c``, at ``s``."""
