@@ -217,8 +217,8 @@ def _reading_range(low: str) -> tuple[int, int]:
     last_e = -1
     s = -1  # where the word being read starts (-1: between words)
     h = 0
-    for i in range(n + 1):
-        c = ord(low[i]) if i < n else 32
+    for i in range(n):
+        c = ord(low[i])
         # low[i].isalnum(), asking Python only beyond ASCII and the table
         if (
             97 <= c <= 122
@@ -242,6 +242,14 @@ def _reading_range(low: str) -> tuple[int, int]:
                     first_s = s
                 last_e = max(last_e, e)
         s = -1
+    if s >= 0:  # the text ends with a word
+        bucket = _BY_FIRST[h]
+        if bucket is not None:
+            e = _keys_at(low, s, n, bucket)
+            if e >= 0:
+                if first_s < 0:
+                    first_s = s
+                last_e = max(last_e, e)
     if first_s < 0:
         return 0, 0
     a = first_s
