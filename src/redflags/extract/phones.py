@@ -321,20 +321,29 @@ def _ten_digit_check(region: str) -> re.Pattern[str] | None:
     return re.compile(rf"(?=[0-9]{{10}}\Z)(?={general}\Z)(?:{'|'.join(types)})\Z")
 
 
-def _nanp_checks() -> tuple[tuple[re.Pattern[str] | None, re.Pattern[str] | None], ...]:
-    """(leading digits, :func:`_ten_digit_check`) of the NANP regions, in the order in which
-    ``phonenumbers.region_code_for_number`` tries them."""
-    out = []
-    for r in COUNTRY_CODE_TO_REGION_CODE[1]:
-        meta = PhoneMetadata.metadata_for_region(r, None)
+#: the NANP regions in the order in which ``phonenumbers.region_code_for_number`` tries them
+_NANP_ORDER: Final[tuple[str, ...]] = tuple(COUNTRY_CODE_TO_REGION_CODE[1])
+#: per region, built on first use (as ``phonenumbers`` loads and compiles its own metadata):
+#: a startup that compiled them all would cost more than validating thousands of numbers
+_CHECKS: Final[dict[str, re.Pattern[str] | None]] = {}
+_LEADING: Final[dict[str, re.Pattern[str] | None]] = {}
+
+
+def _check(region: str) -> re.Pattern[str] | None:
+    """:func:`_ten_digit_check` of ``region``, compiled once."""
+    if region not in _CHECKS:
+        _CHECKS[region] = _ten_digit_check(region)
+    return _CHECKS[region]
+
+
+def _leading(region: str) -> re.Pattern[str] | None:
+    """The compiled leading-digits pattern of a NANP region (None for the US and Canada)."""
+    if region not in _LEADING:
+        meta = PhoneMetadata.metadata_for_region(region, None)
         assert meta is not None
-        leading = meta.leading_digits
-        out.append((re.compile(leading) if leading is not None else None, _ten_digit_check(r)))
-    return tuple(out)
-
-
-_NANP_ORDER: Final = _nanp_checks()
-_NANP_REGION: Final = {r: _ten_digit_check(r) for r in _NANPA}
+        ld = meta.leading_digits
+        _LEADING[region] = re.compile(ld) if ld is not None else None
+    return _LEADING[region]
 
 
 def _nanp_valid(d: str, region: str | None) -> bool:
@@ -348,17 +357,20 @@ def _nanp_valid(d: str, region: str | None) -> bool:
     to ``phonenumbers``.
     """
     if region is not None:
-        check = _NANP_REGION[region]
+        check = _check(region)
         if check is not None and check.match(d) is not None:
             return True
     # is_valid_number: the region is the first whose leading digits match, or else the first
     # without leading digits under which the number is valid
-    for leading, check in _NANP_ORDER:
-        if leading is not None:
-            if leading.match(d) is not None:
-                return check is not None and check.match(d) is not None
-        elif check is not None and check.match(d) is not None:
-            return True
+    for r in _NANP_ORDER:
+        leading = _leading(r)
+        if leading is None:
+            check = _check(r)
+            if check is not None and check.match(d) is not None:
+                return True
+        elif leading.match(d) is not None:
+            check = _check(r)
+            return check is not None and check.match(d) is not None
     return False
 
 
