@@ -68,15 +68,24 @@ def test_code_point_scans_on_edge_cases(text: str) -> None:
         assert handles._words_by_code_point(text) == _words_plain(text)
 
 
-def test_class_tables_cover_the_letters_and_the_rest_is_looked_up() -> None:
-    """The tables stop at _TABLE_SIZE; above it no character is a platform-word letter, as
-    the prefilter reads it (already lower-cased) and as _start_form reads it (lower-cased
-    here: the Kelvin sign is a "k"), which the scans' fall-backs rely on."""
+def test_class_tables_equal_their_functions() -> None:
+    """Code points below _TABLE_SIZE are read from the tables, the rest through the same
+    functions; each platform-word letter has a class of its own."""
     for cp in range(handles._TABLE_SIZE):
         c = chr(cp)
-        assert ord(handles._CLASS_LOWERED[cp]) == handles._class_of_lowered(c)
+        assert ord(handles._CLASS_TEXT[cp]) == handles._class_of_text(c)
         assert ord(handles._CLASS_POSTED[cp]) == handles._class_of_posted(c)
-    for cp in range(handles._TABLE_SIZE, 0x110000):
-        c = chr(cp)
-        assert handles._class_of_lowered(c) == (1 if c.isalnum() else 0)
     assert handles._class_of_posted("\u212a") == handles._class_of_posted("k") >= 2
+    assert handles._class_of_text("\u212a") == handles._class_of_text("K") >= 2
+    assert sorted(handles._LETTER_CLASS.values()) == list(range(2, handles._CLASSES))
+
+
+def test_lower_is_one_character_for_one_but_for_dotted_capital_i() -> None:
+    """The prefilter reads classes of the posted characters in place of ``text.lower()``:
+    right while lower() maps every character to one (only "İ" maps to two: such texts are
+    lower-cased first) and lower-casing twice changes nothing (the table is read on them)."""
+    two = [chr(cp) for cp in range(0x110000) if len(chr(cp).lower()) != 1]
+    assert two == ["\u0130"]
+    for cp in range(0x110000):
+        low = chr(cp).lower()
+        assert low.lower() == low

@@ -27,11 +27,14 @@ from __future__ import annotations
 
 import re
 import string
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from redflags.extract import Context, span_of
 from redflags.model import Entity
 from redflags.normalize import COMPILED, Normalized, Views
+
+if TYPE_CHECKING:  # native 64-bit ints in the compiled scans; plain ints from Python
+    from mypy_extensions import i64
 
 __all__ = ["PLATFORMS", "extract"]
 
@@ -186,11 +189,20 @@ _CLASSES: Final = 2 + len(_LETTERS)
 
 
 def _class_of_lowered(c: str) -> int:
-    """The class of ``c`` in the prefilter's tokens: ``c`` comes from ``text.lower()`` (or is
-    ASCII, lower-cased here) and is read de-leeted, so "$@!|" are letters there."""
+    """The class of ``c``, a character of ``text.lower()``, in the prefilter's tokens: read
+    de-leeted, so "$@!|" are letters there (only ASCII is, so no other character pays for
+    ``translate``: the scans call this for each character past the tables)."""
     if ord(c) < 128:
-        c = c.lower().translate(_DELEET)
+        c = c.translate(_DELEET)
     return _LETTER_CLASS.get(c, 1) if c.isalnum() else 0
+
+
+def _class_of_text(c: str) -> int:
+    """:func:`_class_of_lowered` of ``c.lower()``: the prefilter reads the text as posted, as
+    ``text.lower()`` is one character for one (final sigma aside, a non-letter either way)
+    except for "İ", whose texts it lower-cases first."""
+    low = c.lower()
+    return _class_of_lowered(low) if len(low) == 1 else 1
 
 
 def _class_of_posted(c: str) -> int:
@@ -199,11 +211,15 @@ def _class_of_posted(c: str) -> int:
     if not c.isalnum():
         return 0
     low = c.lower()
-    return _LETTER_CLASS.get(low.translate(_DELEET), 1) if len(low) == 1 else 1
+    if len(low) != 1:
+        return 1
+    if ord(low) < 128:  # only ASCII is de-leeted
+        low = low.translate(_DELEET)
+    return _LETTER_CLASS.get(low, 1)
 
 
 #: code point -> chr(class), for :func:`_may_have_by_code_point` and :func:`_words_by_code_point`
-_CLASS_LOWERED: Final = "".join(chr(_class_of_lowered(chr(c))) for c in range(_TABLE_SIZE))
+_CLASS_TEXT: Final = "".join(chr(_class_of_text(chr(c))) for c in range(_TABLE_SIZE))
 _CLASS_POSTED: Final = "".join(chr(_class_of_posted(chr(c))) for c in range(_TABLE_SIZE))
 
 
@@ -232,27 +248,30 @@ assert not any(a == b for p in _PREFIXES for a, b in zip(p, p[1:], strict=False)
 
 
 def _may_have_by_code_point(text: str) -> bool:
-    """:func:`_may_have_str` in one pass over the code points of ``text.lower()`` (of ``text``
-    itself when ASCII: the class table lower-cases ASCII), without building a token: each
+    """:func:`_may_have_str` in one pass over the code points of ``text`` (the class table
+    lower-cases them; texts with an "İ" are lower-cased first), without building a token: each
     token walks the prefix tree class by class (de-leeted, repeats skipped as ``_REPEAT.sub``
     squeezes them) until no prefix can follow; a token that ends on a prefix that is not a
     whole word walks the tree on with the next token (the pair ``_squeeze(tok + next)``).
     """
-    low = text if text.isascii() else text.lower()
-    p_state = -1  # previous token's prefix, when it is one but not a word
-    p_last = -1  # previous token's last class
-    p_size = 0  # previous token's squeezed length
+    low = text.lower() if "\u0130" in text else text
+    p_state: i64 = -1  # previous token's prefix, when it is one but not a word
+    p_last: i64 = -1  # previous token's last class
+    p_size: i64 = 0  # previous token's squeezed length
     in_token = False
     live = False  # state or pair may still grow
-    state = -1  # this token's walk from the root; -1: no prefix
-    pair = -1  # walk of (previous token + this one); -1: none
+    state: i64 = -1  # this token's walk from the root; -1: no prefix
+    pair: i64 = -1  # walk of (previous token + this one); -1: none
     quirk = False  # the pair is "c" + "c...": squeezed only if this token is longer
-    last = -1
-    size = 0
-    for i in range(len(low) + 1):
-        if i < len(low):
-            c = ord(low[i])
-            k = ord(_CLASS_LOWERED[c]) if c < _TABLE_SIZE else (1 if low[i].isalnum() else 0)
+    last: i64 = -1
+    size: i64 = 0
+    k: i64 = 0
+    n: i64 = len(low)
+    i: i64
+    for i in range(n + 1):
+        if i < n:
+            c: i64 = ord(low[i])
+            k = ord(_CLASS_TEXT[c]) if c < _TABLE_SIZE else _class_of_text(low[i])
         else:
             k = 0  # the end of the text ends the last token
         if k == 0:
@@ -295,27 +314,66 @@ def _may_have_by_code_point(text: str) -> bool:
     return False
 
 
+#: the separators _NEXT joins over (one or two of them), and the leet symbols it reads as letters
+_GAP_CHARS: Final = "._-*·•'/ "
+_GLUE_CHARS: Final = "$@!|"
+
+
+def _may_go_on(text: str, end: int, state: i64, last: i64) -> bool:
+    """Whether :func:`_word_at` can go on from a token ending at ``end`` that spelt the prefix
+    ``state`` (last class ``last``): ``_NEXT`` must match there, and the letter it adds first
+    (the leet symbol's, or the next token's) must extend the prefix or repeat its last letter,
+    as ``_squeeze(acc + glue + tail)`` can only be a prefix then."""
+    n = len(text)
+    if end >= n:
+        return False
+    c = text[end]
+    if c in _GLUE_CHARS:
+        if end + 1 >= n or _class_of_posted(text[end + 1]) == 0:
+            return False
+        k: i64 = _LETTER_CLASS[c.translate(_DELEET)]
+    else:
+        if c not in _GAP_CHARS:
+            return False
+        nxt = end + 1
+        if nxt < n and text[nxt] in _GAP_CHARS:
+            nxt += 1
+        if nxt >= n:
+            return False
+        k = _class_of_posted(text[nxt])
+        if k == 0:
+            return False
+    return k == last or ord(_TREE_NEXT[state * _CLASSES + k]) > 0
+
+
 def _words_by_code_point(text: str) -> list[tuple[int, int, str]]:
     """:func:`_platform_words` of a text that passed the prefilter and has no "OF"/"X" word,
     in one pass over its code points: only the ``_TOKEN`` tokens whose :func:`_start_form` is
-    a prefix (a walk down the tree, class by class, squeezing repeats) are tried with
-    :func:`_word_at`; the rest cannot start a word.  No token string is built for them.
+    a prefix (a walk down the tree, class by class, squeezing repeats) that is a platform word
+    or may grow into one (:func:`_may_go_on`) are tried with :func:`_word_at`; the rest cannot
+    start a word.  No token string is built for them.
     """
     out: list[tuple[int, int, str]] = []
-    pos = 0  # tokens before pos belong to the last word found
-    start = -1  # start of the token being read; -1: between tokens
-    state = -1
-    last = -1
-    n = len(text)
+    pos: i64 = 0  # tokens before pos belong to the last word found
+    start: i64 = -1  # start of the token being read; -1: between tokens
+    state: i64 = -1
+    last: i64 = -1
+    k: i64 = 0
+    n: i64 = len(text)
+    i: i64
     for i in range(n + 1):
         if i < n:
-            c = ord(text[i])
+            c: i64 = ord(text[i])
             k = ord(_CLASS_POSTED[c]) if c < _TABLE_SIZE else _class_of_posted(text[i])
         else:
             k = 0
         if k == 0:
             if start >= 0:
-                if state >= 0 and start >= pos:
+                if (
+                    state >= 0
+                    and start >= pos
+                    and (_TREE_FULL[state] or _may_go_on(text, i, state, last))
+                ):
                     found = _word_at(text, text[start:i], i)
                     if found is not None:
                         pos = found[0]
@@ -427,15 +485,26 @@ def _candidate_regex() -> re.Pattern[bytes]:
     return re.compile((" " + _alt([f"{c}++" + rest(c) for c in _children("")])).encode())
 
 
-_PREFILTER_B: Final = _prefilter_regex()
-_CANDIDATE_B: Final = _candidate_regex()
+#: the pure build's regexes, compiled on first use: the compiled build scans code points
+#: instead, and compiling these two big patterns is a good part of importing this module
+_BYTES_REGEX: Final[dict[str, re.Pattern[bytes]]] = {}
+
+
+def _bytes_regex(name: str) -> re.Pattern[bytes]:
+    """:func:`_prefilter_regex` ("prefilter") or :func:`_candidate_regex` ("candidate")."""
+    pattern = _BYTES_REGEX.get(name)
+    if pattern is None:
+        pattern = _prefilter_regex() if name == "prefilter" else _candidate_regex()
+        _BYTES_REGEX[name] = pattern
+    return pattern
+
 #: like :data:`_TOKEN_TABLE`, but "$@!|" stay separators, so tokens are exactly _TOKEN's
 _SCAN_TABLE: Final = bytes(32 if i in b"$@!|" else b for i, b in enumerate(_TOKEN_TABLE))
 
 
 def _may_have_ascii(raw: bytes) -> bool:
     """:func:`_may_have_str` for ASCII-token text (a test pins it to the squeeze-and-split form)."""
-    return _PREFILTER_B.search(b" " + raw.translate(_TOKEN_TABLE)) is not None
+    return _bytes_regex("prefilter").search(b" " + raw.translate(_TOKEN_TABLE)) is not None
 
 
 #: the gap and the token after a token, when the two may be one disguised platform word
@@ -455,7 +524,8 @@ def _platform_words(text: str) -> list[tuple[int, int, str]]:
     else:
         # only tokens that can start a word: positions in the bytes are those of ``text``
         scan = b" " + raw.translate(_SCAN_TABLE)
-        tokens = ((m.start(), m.end() - 1) for m in _CANDIDATE_B.finditer(scan))
+        candidates = _bytes_regex("candidate").finditer(scan)
+        tokens = ((m.start(), m.end() - 1) for m in candidates)
     out: list[tuple[int, int, str]] = []
     pos = 0  # tokens before pos belong to the last word found
     for start, end in tokens:
