@@ -33,9 +33,12 @@ import re
 import types
 import unicodedata
 from bisect import bisect_right
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 import ahocorasick
+
+if TYPE_CHECKING:  # native 64-bit ints in the compiled loops; plain ints from Python
+    from mypy_extensions import i64
 
 __all__ = [
     "FOLD_TABLE_VERSION",
@@ -445,14 +448,16 @@ def _next_special(text: str, pos: int) -> tuple[int, int]:
 
 
 def _next_special_by_code_point(text: str, pos: int) -> tuple[int, int]:
-    n = len(text)
+    n: i64 = len(text)
+    i: i64
+    c: i64
     for i in range(pos, n):
         c = ord(text[i])
         if c < 128:
             if not _ASCII_SPACE[c]:
                 continue
             if i + 1 < n and text[i + 1].isspace():  # a whitespace run
-                j = i + 2
+                j: i64 = i + 2
                 while j < n and text[j].isspace():
                     j += 1
                 return (i, j)
@@ -461,7 +466,7 @@ def _next_special_by_code_point(text: str, pos: int) -> tuple[int, int]:
         elif c not in _IDENTITY_CODES:  # any other non-ASCII character, whitespace included
             return (i, i + 1)
         elif i + 1 < n:  # an identity letter before a non-identity non-ASCII character
-            d = ord(text[i + 1])
+            d: i64 = ord(text[i + 1])
             if d >= 128 and d not in _IDENTITY_CODES:
                 return (i, i + 1)
     return (-1, -1)
@@ -685,14 +690,15 @@ def letter_runs(text: str) -> list[tuple[int, int]]:
 
 def _runs_by_code_point(text: str) -> list[tuple[int, int]]:
     found: list[tuple[int, int]] = []
-    n = len(text)
-    i = 0
+    n: i64 = len(text)
+    i: i64 = 0
+    c: i64
     while i < n - 1:
         c = ord(text[i])
         if ord(text[i + 1]) != c:
             i += 1
             continue
-        j = i + 2  # text[i:j] is a run of one character, as long as it goes
+        j: i64 = i + 2  # text[i:j] is a run of one character, as long as it goes
         while j < n and ord(text[j]) == c:
             j += 1
         if 97 <= c <= 122 or 65 <= c <= 90 or (c > 127 and _is_letter(chr(c))):

@@ -37,13 +37,16 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 import ahocorasick
 
 from redflags.extract import Context
 from redflags.model import Entity, Span
 from redflags.normalize import COMPILED, Normalized, Views
+
+if TYPE_CHECKING:  # native 64-bit ints in the compiled loops; plain ints from Python
+    from mypy_extensions import i64
 
 __all__ = ["MAX_AGE", "MIN_AGE", "extract", "word_number"]
 
@@ -242,8 +245,11 @@ def _has_ascii_word(scan: str) -> bool:
 
 
 def _has_word_by_code_point(scan: str) -> bool:
-    n = len(scan)
-    i = 0
+    n: i64 = len(scan)
+    i: i64 = 0
+    s: i64
+    f: i64
+    la: i64
     while i < n:
         if ord(scan[i]) <= 32:  # a space or a tab
             i += 1

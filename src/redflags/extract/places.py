@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Final, NamedTuple
+from typing import TYPE_CHECKING, Final, NamedTuple
 
 import ahocorasick
 
@@ -46,6 +46,9 @@ from redflags.extract.places_data import (
 )
 from redflags.model import Entity, Span
 from redflags.normalize import COMPILED, Views, fold
+
+if TYPE_CHECKING:  # native 64-bit ints in the compiled loops; plain ints from Python
+    from mypy_extensions import i64
 
 __all__ = ["extract", "from_fields", "lookup"]
 
@@ -215,8 +218,10 @@ def _reading_range(low: str) -> tuple[int, int]:
         return 0, n
     first_s = -1
     last_e = -1
-    s = -1  # where the word being read starts (-1: between words)
-    h = 0
+    s: i64 = -1  # where the word being read starts (-1: between words)
+    h: i64 = 0
+    i: i64
+    c: i64
     for i in range(n):
         c = ord(low[i])
         # low[i].isalnum(), asking Python only beyond ASCII and the table

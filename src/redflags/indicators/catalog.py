@@ -23,12 +23,15 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import ahocorasick
 
 from redflags.errors import CatalogError
 from redflags.normalize import COMPILED, Normalized, fold, keys_view
+
+if TYPE_CHECKING:  # native 64-bit ints in the compiled loops; plain ints from Python
+    from mypy_extensions import i64
 
 __all__ = [
     "CATEGORIES",
@@ -242,8 +245,10 @@ class Catalog:
         text = keys.text
         by_first = self._by_first
         odd_min = self._odd_min
-        s = -1  # where the word being read starts (-1: between words)
-        h = 0
+        s: i64 = -1  # where the word being read starts (-1: between words)
+        h: i64 = 0
+        i: i64
+        c: i64
         for i in range(len(text)):
             c = ord(text[i])
             # text[i].isalnum(), asking Python only beyond ASCII and the table
