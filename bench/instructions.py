@@ -1,6 +1,6 @@
 """Instructions per screened ad, counted by valgrind's callgrind: steady where wall-clock is not.
 
-    python bench/instructions.py [--ads 3000] [--seed 2027] [--src DIR] [--parts]
+    python bench/instructions.py [--ads 3000] [--seed 2027] [--src DIR] [--parts] [--matcher]
 
 Screens a synthetic corpus with ``screen_records`` (decode, screen, JSON, as ``redflags scan``
 on one worker) under callgrind, once with no ads and once with ``--ads``, and prints the
@@ -8,7 +8,8 @@ difference per ad: for the compiled build (when ``make`` built it) and for the p
 sources (``REDFLAGS_PURE=1``).  ``--src`` measures another checkout's ``src`` instead (say a
 ``git worktree`` of an older commit), pure.  ``--parts`` also prints, for the compiled build,
 where one ad's instructions go (inclusive counts of the extractors, views, matching and
-scoring).  Needs ``valgrind``; a run takes a minute or two.
+scoring).  ``--matcher`` also counts ``bench/scan.py``'s baseline, a bare
+``PhoneNumberMatcher`` pass over the same ads.  Needs ``valgrind``; a run takes a few minutes.
 """
 
 from __future__ import annotations
@@ -53,10 +54,28 @@ def child(path: str, n: int) -> None:
         pass
 
 
-def _callgrind(corpus: Path, n: int, env: dict[str, str], out: Path) -> int:
+def child_matcher(path: str, n: int) -> None:
+    """The baseline of ``bench/scan.py``: ``PhoneNumberMatcher`` over title + body."""
+    import orjson
+    import phonenumbers
+
+    texts = []
+    with open(path, "rb") as fh:
+        for line in fh:
+            ad = orjson.loads(line)
+            text = f"{ad.get('title', '')}\n{ad.get('body', '')}"
+            texts.append((text, ad.get("country") or "US"))
+    for text, region in texts[:n]:
+        for _ in phonenumbers.PhoneNumberMatcher(text, region):
+            pass
+
+
+def _callgrind(
+    corpus: Path, n: int, env: dict[str, str], out: Path, mode: str = "--child"
+) -> int:
     proc = subprocess.run(
         ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}",
-         sys.executable, str(HERE), "--child", str(corpus), str(n)],
+         sys.executable, str(HERE), mode, str(corpus), str(n)],
         env=env, capture_output=True, text=True, check=True,
     )  # fmt: skip
     m = re.search(r"Collected\s*:\s*(\d+)|I\s+refs:\s+([\d,]+)", proc.stderr)
@@ -65,9 +84,11 @@ def _callgrind(corpus: Path, n: int, env: dict[str, str], out: Path) -> int:
     return int((m.group(1) or m.group(2)).replace(",", ""))
 
 
-def per_ad(corpus: Path, n: int, env: dict[str, str], tmp: Path, keep: Path | None) -> float:
-    base = _callgrind(corpus, 0, env, tmp / "empty.out")
-    full = _callgrind(corpus, n, env, keep or tmp / "full.out")
+def per_ad(
+    corpus: Path, n: int, env: dict[str, str], tmp: Path, keep: Path | None, mode: str = "--child"
+) -> float:
+    base = _callgrind(corpus, 0, env, tmp / "empty.out", mode)
+    full = _callgrind(corpus, n, env, keep or tmp / "full.out", mode)
     return (full - base) / n
 
 
@@ -90,10 +111,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=2027)
     ap.add_argument("--src", type=Path, help="another checkout's src folder (measured pure)")
     ap.add_argument("--parts", action="store_true", help="where the compiled build's go")
+    ap.add_argument("--matcher", action="store_true", help="also the PhoneNumberMatcher baseline")
     ap.add_argument("--child", nargs=2)
+    ap.add_argument("--child-matcher", nargs=2)
     args = ap.parse_args(argv)
     if args.child:
         child(args.child[0], int(args.child[1]))
+        return 0
+    if args.child_matcher:
+        child_matcher(args.child_matcher[0], int(args.child_matcher[1]))
         return 0
     if shutil.which("valgrind") is None:
         raise SystemExit("valgrind is not installed")
@@ -116,6 +142,9 @@ def main(argv: list[str] | None = None) -> int:
             rows.append(("this checkout, compiled", per_ad(corpus, args.ads, env, tmp, profile)))
         pure_env = {**env, "REDFLAGS_PURE": "1"}
         rows.append(("this checkout, pure Python", per_ad(corpus, args.ads, pure_env, tmp, None)))
+        if args.matcher:
+            matcher = per_ad(corpus, args.ads, env, tmp, None, "--child-matcher")
+            rows.append(("phonenumbers.PhoneNumberMatcher alone (baseline)", matcher))
         print(f"{args.ads:,} synthetic ads (seed {args.seed}), screened as `redflags scan` does\n")
         print(f"{'build':50} {'instructions per ad':>20}")
         for name, value in rows:
