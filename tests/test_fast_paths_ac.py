@@ -150,8 +150,8 @@ def test_a_word_with_a_first_word_hash_is_compared() -> None:
     import itertools
 
     words = ("".join(p) for p in itertools.product("abcdefghijklmnopqrstuvwxyz", repeat=3))
-    h = catalog._word_hash("abc")
-    twin = next(w for w in words if w != "abc" and catalog._word_hash(w) == h)
+    h = catalog._word_hash("abc", catalog._HASH_MASK)
+    twin = next(w for w in words if w != "abc" and catalog._word_hash(w, catalog._HASH_MASK) == h)
     commerce = CommerceModel(bias=0.0, threshold=0.5, categories={}, hourly_price=1.0)
     cat = Catalog("twins", 1, [], commerce, [_compile_term("t", "abc", 0.5)])
     words_, auto = _both(cat, f"{twin} abc {twin}")

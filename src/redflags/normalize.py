@@ -1135,6 +1135,21 @@ def _rewrite_letters(norm: Normalized) -> Normalized:
 # --------------------------------------------------------------------------- views
 
 
+#: ``str.isalnum`` of the code points below :data:`_ALNUM_LOW_END` (Latin, Greek, Cyrillic):
+#: the compiled word scans (catalog keys, place names) ask Python only beyond it
+_ALNUM_LOW_END: Final = 0x530
+_ALNUM_LOW: Final = bytes(chr(c).isalnum() for c in range(_ALNUM_LOW_END))
+
+
+def _word_hash(word: str, mask: int) -> int:
+    """The hash the compiled word scans compute of a word as they read it, kept below ``mask``
+    (``h = h * 31 + code point``, masked at each step)."""
+    h = ord(word[0]) & mask
+    for ch in word[1:]:
+        h = (h * 31 + ord(ch)) & mask
+    return h
+
+
 def lower_one_to_one(text: str) -> str:
     """``text.lower()`` with one output character per input character, so offsets carry over:
     a character whose lower case is longer ("İ") stays as it is.

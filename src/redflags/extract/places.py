@@ -45,7 +45,7 @@ from redflags.extract.places_data import (
     US_STATES,
 )
 from redflags.model import Entity, Span
-from redflags.normalize import COMPILED, Views, fold
+from redflags.normalize import _ALNUM_LOW, _ALNUM_LOW_END, COMPILED, Views, _word_hash, fold
 
 if TYPE_CHECKING:  # native 64-bit ints in the compiled loops; plain ints from Python
     from mypy_extensions import i64
@@ -107,10 +107,9 @@ _AC.make_automaton()
 
 
 # ------------------------------------------------- which part of a text the automaton must read
-#: ``str.isalnum`` of the code points below :data:`_LOW_END` (Latin, Greek, Cyrillic), and
-#: whether the keys use them, so the compiled scan asks Python only about the characters beyond
-_LOW_END: Final = 0x530
-_ALNUM_LOW: Final = bytes(chr(c).isalnum() for c in range(_LOW_END))
+#: whether the keys use the code points below :data:`_LOW_END` (as ``normalize._ALNUM_LOW``
+#: says which are alphanumeric), so the compiled scan asks Python only about those beyond
+_LOW_END: Final = _ALNUM_LOW_END
 _KEY_CHARS: Final = frozenset(ch for k in _KEYS for ch in k)
 _KEY_CHAR_LOW: Final = bytes(chr(c) in _KEY_CHARS for c in range(_LOW_END))
 #: every key begins with a letter or digit (else :func:`_reading_range` is the whole text)
@@ -127,14 +126,6 @@ class _FirstWord:
         self.keys: list[str] = []
 
 
-def _word_hash(word: str) -> int:
-    """The hash :func:`_reading_range` computes of a word as it scans it."""
-    h = ord(word[0]) & _HASH_MASK
-    for ch in word[1:]:
-        h = (h * 31 + ord(ch)) & _HASH_MASK
-    return h
-
-
 def _first_words() -> list[list[_FirstWord] | None]:
     table: list[list[_FirstWord] | None] = [None] * (_HASH_MASK + 1)
     firsts: dict[str, _FirstWord] = {}
@@ -148,9 +139,9 @@ def _first_words() -> list[list[_FirstWord] | None]:
         first = firsts.get(word)
         if first is None:
             first = firsts[word] = _FirstWord(word)
-            bucket = table[_word_hash(word)]
+            bucket = table[_word_hash(word, _HASH_MASK)]
             if bucket is None:
-                bucket = table[_word_hash(word)] = []
+                bucket = table[_word_hash(word, _HASH_MASK)] = []
             bucket.append(first)
         first.keys.append(key)
     return table

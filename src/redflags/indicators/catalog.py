@@ -28,7 +28,15 @@ from typing import TYPE_CHECKING, Any, Final
 import ahocorasick
 
 from redflags.errors import CatalogError
-from redflags.normalize import COMPILED, Normalized, fold, keys_view
+from redflags.normalize import (
+    _ALNUM_LOW,
+    _ALNUM_LOW_END,
+    COMPILED,
+    Normalized,
+    _word_hash,
+    fold,
+    keys_view,
+)
 
 if TYPE_CHECKING:  # native 64-bit ints in the compiled loops; plain ints from Python
     from mypy_extensions import i64
@@ -192,9 +200,9 @@ class Catalog:
                 first = firsts.get(word)
                 if first is None:
                     first = firsts[word] = _FirstWord(word)
-                    bucket = self._by_first[_word_hash(word)]
+                    bucket = self._by_first[_word_hash(word, _HASH_MASK)]
                     if bucket is None:
-                        bucket = self._by_first[_word_hash(word)] = []
+                        bucket = self._by_first[_word_hash(word, _HASH_MASK)] = []
                     bucket.append(first)
                 first.groups.append(tuple(group))
             else:
@@ -343,10 +351,6 @@ class Catalog:
             hits.append(TermHit(term.target, start, end, term.weight, disguised, term.key, a, b))
 
 
-#: ``str.isalnum`` of the code points below :data:`_ALNUM_LOW_END` (Latin, Greek, Cyrillic), so
-#: the compiled scan asks Python only about the characters beyond
-_ALNUM_LOW_END: Final = 0x530
-_ALNUM_LOW: Final = bytes(chr(c).isalnum() for c in range(_ALNUM_LOW_END))
 #: :meth:`Catalog._match_words` hashes words into this many buckets (minus one)
 _HASH_MASK: Final = 4095
 
@@ -360,12 +364,6 @@ class _FirstWord:
         self.groups: list[tuple[_Term, ...]] = []
 
 
-def _word_hash(word: str) -> int:
-    """The hash :meth:`Catalog._match_words` computes of a word as it scans it."""
-    h = ord(word[0]) & _HASH_MASK
-    for ch in word[1:]:
-        h = (h * 31 + ord(ch)) & _HASH_MASK
-    return h
 
 
 def _equal_at(text: str, s: int, key: str, k: int) -> bool:
