@@ -42,6 +42,10 @@ MATCH: list[tuple[str, str, list[str]]] = [
     ("Las Vegas strip", "US", ["las vegas|nv|us"]),
     ("Winston-Salem", "US", ["winston-salem|nc|us"]),
     ("Ft. Lauderdale", "US", ["fort lauderdale|fl|us"]),
+    # a key inside a longer word hides nothing that is whole words
+    ("alas vegas tonight", "US", ["las vegas|nv|us"]),
+    ("salas vegas", "US", ["las vegas|nv|us"]),
+    ("atlas vegas", "US", ["las vegas|nv|us"]),
     # common words / first names with context
     ("in Buffalo", "US", ["buffalo|ny|us"]),
     ("Buffalo, NY", "US", ["buffalo|ny|us"]),

@@ -91,7 +91,7 @@ def test_words_find_overlapping_and_nested_keys() -> None:
 
 _PLACE_KEYS = sorted(places._KEYS)
 #: place keys as posted (capitalised, the exact aliases), what comes after a city, and words
-#: that end or begin like a key ("alas vegas": the automaton's "las vegas" hides "vegas")
+#: that end or begin like a key ("alas vegas": "las vegas" inside "alas" must not hide "vegas")
 _PLACE_WORDS = (
     _PLACE_KEYS[::3]
     + [k.title() for k in _PLACE_KEYS[1::3]]
@@ -130,10 +130,12 @@ def test_places_read_range_on_any_text(text: str) -> None:
     assert read == whole
 
 
-def test_places_read_range_keeps_what_the_automaton_hides() -> None:
-    """The range starts where the automaton's state is its root, not at the word found."""
+def test_places_read_range_and_a_key_inside_a_word() -> None:
+    """A longer match that is not whole words ("las vegas" inside "alas") hides nothing."""
     assert places._reading_range("alas vegas") == (0, 10)
-    assert _place_values("alas vegas", "US") == ([], [])
+    read, whole = _place_values("alas vegas", "US")
+    assert read == whole
+    assert [value for value, _span in read] == ["las vegas|nv|us"]
     assert places._reading_range("hi, las vegas! 22") == (3, 13)
     assert places._reading_range("no place here") == (0, 0)
 

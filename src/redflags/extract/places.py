@@ -198,11 +198,9 @@ def _reading_range(low: str) -> tuple[int, int]:
     a key that begins with a letter or digit can only begin where a word of the text is its
     first word.  The scan hashes each word as it goes and compares only the words whose hash
     and length are those of a first word, then their keys.  ``a`` and ``b`` widen the span of
-    the keys found to characters that no key has (or the text's ends): the automaton's state
-    is its root after such a character, so ``iter_long`` over ``low[a:b]`` yields exactly the
-    matches it yields there reading the whole text - even a match that begins before a word
-    found and hides it ("alas vegas" hides "vegas").  Outside, no key is whole words, so
-    nothing there is a place nor changes what is.
+    the keys found to characters that no key has (or the text's ends), so every whole-word
+    key lies inside ``low[a:b]``.  Outside, no key is whole words, so nothing there is a place
+    nor changes what is (:func:`_whole_words` lets only whole-word keys compete).
     """
     n = len(low)
     if not _WORD_KEYS:
@@ -388,20 +386,15 @@ def extract(v: Views, field: str, ctx: Context) -> list[Entity]:
 def _extract_in(v: Views, field: str, ctx: Context, a: int, b: int) -> list[Entity]:
     """:func:`extract`, the automaton reading ``v.lower[a:b]`` (see :func:`_reading_range`)."""
     if a == b:
-        return []  # (iter_long refuses an empty range)
+        return []  # (the automaton refuses an empty range)
     folded = v.folded
     text = folded.text
     low = v.lower
     n = len(low)
     out: list[Entity] = []
     taken = 0
-    for last, key in _AC.iter_long(low, a, b):
-        s, e = last - len(key) + 1, last + 1
+    for s, e, key in _whole_words(low, a, b):
         if s < taken:
-            continue
-        if (s and low[s - 1].isalnum()) or (e < n and low[e].isalnum()):
-            continue
-        if key[-1] == "." and e < n and low[e].isalpha():
             continue
         info = _KEYS[key]
         orig = text[s:e]
@@ -444,6 +437,35 @@ def _extract_in(v: Views, field: str, ctx: Context, a: int, b: int) -> list[Enti
             end = e  # the name after the city was not its country
         taken = end
         out.append(_entity(place, span_of(v, folded, s, end, field)))
+    return out
+
+
+def _whole_words(low: str, a: int, b: int) -> list[tuple[int, int, str]]:
+    """The keys written as whole words in ``low[a:b]``, leftmost first and, of those starting
+    together, the longest, none overlapping one taken before it: ``(start, end, key)``.
+
+    Only whole-word matches compete, so a longer match that is not whole words cannot hide
+    one that is ("alas vegas": the "las vegas" inside "alas" does not hide "vegas").
+
+    >>> [k for _s, _e, k in _whole_words("alas vegas", 0, 10)]
+    ['vegas']
+    """
+    n = len(low)
+    found: list[tuple[int, int, str]] = []
+    for last, key in _AC.iter(low, a, b):
+        s, e = last - len(key) + 1, last + 1
+        if (s and low[s - 1].isalnum()) or (e < n and low[e].isalnum()):
+            continue
+        if key[-1] == "." and e < n and low[e].isalpha():
+            continue
+        found.append((s, -e, key))
+    found.sort()
+    out: list[tuple[int, int, str]] = []
+    end = 0
+    for s, neg_e, key in found:
+        if s >= end:
+            end = -neg_e
+            out.append((s, end, key))
     return out
 
 
