@@ -107,6 +107,13 @@ MATCH: list[tuple[str, list[tuple[str, str, bool]]]] = [
     ("пиши в телеграм @masha_22", [("telegram:masha_22", "телеграм @masha_22", False)]),
     ("тг: masha_22x", [("telegram:masha_22x", "тг: masha_22x", False)]),
     ("инста: masha.22", [("instagram:masha.22", "инста: masha.22", False)]),
+    # --- "$@!|" beside a platform word are punctuation, not letters of it
+    ("add me on kik! jenny_22", [("kik:jenny_22", "kik! jenny_22", False)]),
+    ("text me on telegram! @jenny_xo22", [("telegram:jenny_xo22", "telegram! @jenny_xo22", False)]),
+    ("IG!! @jenny.xo", [("instagram:jenny.xo", "IG!! @jenny.xo", False)]),
+    ("$kik jenny_22", [("kik:jenny_22", "kik jenny_22", False)]),
+    ("@snap: jenny_xo", [("snapchat:jenny_xo", "snap: jenny_xo", False)]),
+    ("snap|: jenny_xo", [("snapchat:jenny_xo", "snap|: jenny_xo", False)]),
 ]
 
 NO_MATCH: list[str] = [
@@ -151,6 +158,8 @@ NO_MATCH: list[str] = [
     "kiki jennyxo",
     "online jennyxo",
     "@jenny_xo no platform named",
+    "snap! so fun",
+    "kik!! ok",
 ]
 
 

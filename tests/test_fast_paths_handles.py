@@ -89,3 +89,23 @@ def test_lower_is_one_character_for_one_but_for_dotted_capital_i() -> None:
     for cp in range(0x110000):
         low = chr(cp).lower()
         assert low.lower() == low
+
+
+@settings(max_examples=3000, deadline=None)
+@given(_TEXT)
+def test_prefilter_passes_every_text_with_a_platform_word(text: str) -> None:
+    """The prefilter may pass a text with no platform word, never reject one that has one."""
+    for t in (text, fold(text).text):
+        if _words_plain(t):
+            assert handles._may_have_word(t), t
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["kik! jenny_22", "$kik jenny_22", "@snap jenny_22", "telegram! @jenny_xo22", "IG! @jenny_22",
+     "whatsapp!! jenny_22x", "snap| jenny_22", "x$kik: jenny_22", "ca$happ!jenny", "x$ca$h app"],
+)
+def test_prefilter_around_glue_characters(text: str) -> None:
+    """"$@!|" are letters only inside a word ("sn@p", "ca$h"); beside one they are punctuation."""
+    assert _words_plain(text)
+    assert handles._may_have_word(text)

@@ -81,6 +81,8 @@ _LETTER_FIRST: Final = frozenset({"telegram", "snapchat", "wechat", "cashapp"})
 _TOKEN: Final = re.compile(r"[^\W_]+")
 #: digits and symbols read as letters inside platform words ("k1k", "ca$happ", "sn@p")
 _DELEET: Final = str.maketrans("140537$@!|", "iaosetsaii")
+#: the prefilter's reading: digits as letters, "$@!|" as separators (see :func:`_glue_joins`)
+_DELEET_DIGITS: Final = str.maketrans("140537$@!|", "iaoset    ")
 _LEET_SYMBOLS: Final = frozenset("$@!|")
 #: separators posters put inside platform words ("s.n.a.p", "k-i-k", "whats app")
 _JOIN_GAP: Final = re.compile(r"[._\-*·•'/ ]{1,2}|[$@!|]")
@@ -155,19 +157,61 @@ def _may_have_platform_word(text: str) -> bool:
 
 
 def _may_have_word(text: str) -> bool:
-    """:func:`_may_have_str` (no "OF"/"X" check), the fastest way for how this module runs:
-    compiled, one pass over the code points through the prefix tree; from Python, one regex
-    search over translated bytes when the tokens are ASCII.  Tests pin all three together.
+    """Whether ``text`` may hold a platform word other than "OF"/"X": never False when it does
+    (a test pins this to the scan), often True when it does not.
+
+    :func:`_may_have_str` reads "$@!|" as separators, as the scan's tokens do, so "kik!" and
+    "$kik" pass; :func:`_glue_joins` catches the words spelt across one ("sn@p", "ca$h").
+    The first is run the fastest way for how this module runs: compiled, one pass over the
+    code points through the prefix tree; from Python, one regex search over translated bytes
+    when the tokens are ASCII.  Tests pin all three together.
     """
     if COMPILED:
-        return _may_have_by_code_point(text)
+        return _may_have_by_code_point(text) or _glue_joins(text)
     raw = _ascii_tokens_source(text)
-    return _may_have_ascii(raw) if raw is not None else _may_have_str(text)
+    if raw is not None:
+        return _may_have_ascii(raw) or _glue_joins(text)
+    return _may_have_str(text) or _glue_joins(text)
+
+
+def _glue_pairs() -> frozenset[tuple[int, int]]:
+    """(class, class) of each two letters side by side in a platform word."""
+    return frozenset(
+        (_LETTER_CLASS[a], _LETTER_CLASS[b]) for w in _FULL for a, b in zip(w, w[1:], strict=False)
+    )
+
+
+def _glue_joins(text: str) -> bool:
+    """Whether a "$@!|" between two token characters may be a letter of a platform word.
+
+    The scan joins a token that spells a prefix to the next one over a single such character,
+    read as its letter ("sn@p", "ca$h app"), and only when the joined form is still a prefix.
+    Then the letter before it and the glue's letter, and the glue's letter and the one after
+    it, are each one letter (squeezed) or two letters side by side in a platform word.  This
+    asks just that of each glue character, so it is True whenever such a join can happen.
+    """
+    n = len(text)
+    for glue in _GLUE_CHARS:
+        i = text.find(glue, 1)
+        while 0 < i < n - 1:
+            k = _LETTER_CLASS[glue.translate(_DELEET)]
+            before = _class_of_posted(text[i - 1])
+            after = _class_of_posted(text[i + 1])
+            if (
+                before >= 2
+                and after >= 2
+                and (before == k or (before, k) in _GLUE_PAIRS)
+                and (after == k or (k, after) in _GLUE_PAIRS)
+            ):
+                return True
+            i = text.find(glue, i + 1)
+    return False
 
 
 def _may_have_str(text: str) -> bool:
-    """The prefilter for text whose tokens may be non-ASCII (no "OF"/"X" check)."""
-    toks = _TOKEN.findall(_REPEAT.sub(r"\1", text.lower().translate(_DELEET)))
+    """The prefilter for text whose tokens may be non-ASCII (no "OF"/"X" check, and no word
+    spelt across "$@!|", which it reads as separators: see :func:`_may_have_word`)."""
+    toks = _TOKEN.findall(_REPEAT.sub(r"\1", text.lower().translate(_DELEET_DIGITS)))
     for k, tok in enumerate(toks):
         if tok in _PREFIXES:
             if tok in _FULL:
@@ -186,14 +230,15 @@ assert all(ord(c) < _TABLE_SIZE for c in _LETTERS)
 #: word spells, 2 + k the letter _LETTERS[k]
 _LETTER_CLASS: Final[dict[str, int]] = {c: 2 + k for k, c in enumerate(_LETTERS)}
 _CLASSES: Final = 2 + len(_LETTERS)
+_GLUE_PAIRS: Final = _glue_pairs()
 
 
 def _class_of_lowered(c: str) -> int:
-    """The class of ``c``, a character of ``text.lower()``, in the prefilter's tokens: read
-    de-leeted, so "$@!|" are letters there (only ASCII is, so no other character pays for
-    ``translate``: the scans call this for each character past the tables)."""
+    """The class of ``c``, a character of ``text.lower()``, in the prefilter's tokens: digits
+    read as letters, "$@!|" as separators (only ASCII is translated, so no other character
+    pays for ``translate``: the scans call this for each character past the tables)."""
     if ord(c) < 128:
-        c = c.translate(_DELEET)
+        c = c.translate(_DELEET_DIGITS)
     return _LETTER_CLASS.get(c, 1) if c.isalnum() else 0
 
 
@@ -391,7 +436,7 @@ def _words_by_code_point(text: str) -> list[tuple[int, int, str]]:
 
 
 # The same test on bytes, for the ~90% of fields whose tokens are all ASCII.  One
-# bytes.translate does lower() + _DELEET + "non-token character -> space", so the tokens are
+# bytes.translate does lower() + _DELEET_DIGITS + "non-token character -> space", so the tokens are
 # the runs between spaces, as _TOKEN.findall finds them in the str version (_may_have_ascii).
 _NON_ASCII: Final = re.compile(r"[^\x00-\x7f]")
 
@@ -402,7 +447,7 @@ def _token_table() -> bytes:
         c = chr(i)
         if c.isalnum():
             table[i] = ord(c.lower())
-    for leet, letter in _DELEET.items():
+    for leet, letter in _DELEET_DIGITS.items():
         table[leet] = letter
     return bytes(table)
 
@@ -498,8 +543,8 @@ def _bytes_regex(name: str) -> re.Pattern[bytes]:
         _BYTES_REGEX[name] = pattern
     return pattern
 
-#: like :data:`_TOKEN_TABLE`, but "$@!|" stay separators, so tokens are exactly _TOKEN's
-_SCAN_TABLE: Final = bytes(32 if i in b"$@!|" else b for i, b in enumerate(_TOKEN_TABLE))
+#: the candidate scan's bytes: "$@!|" are separators there too, so tokens are exactly _TOKEN's
+_SCAN_TABLE: Final = _TOKEN_TABLE
 
 
 def _may_have_ascii(raw: bytes) -> bool:
@@ -575,7 +620,8 @@ _STRONG: Final = r"[:=>\-–—~|→➡👉👻📷📸💬#]+"
 _CONNECTOR: Final = re.compile(
     rf"\s*(?:(?P<strong>{_STRONG}|id(?![^\W_]))"
     r"|(?P<weak>(?:is|es|me|at|on|name|username|user|handle|account|acct|tag)(?![^\W_])"
-    r"|[(\[\"']))",
+    r"|[(\[\"'])"
+    r"|!+)",  # "telegram! @name": an exclamation mark connects nothing, but ends no handle
     re.IGNORECASE,
 )
 _NAME: Final = re.compile(r"\s*(?P<sigil>[@$])?\s?(?P<h>[A-Za-z0-9][A-Za-z0-9._\-]{0,39})")

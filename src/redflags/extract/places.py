@@ -390,7 +390,6 @@ def _extract_in(v: Views, field: str, ctx: Context, a: int, b: int) -> list[Enti
     folded = v.folded
     text = folded.text
     low = v.lower
-    n = len(low)
     out: list[Entity] = []
     taken = 0
     for s, e, key in _whole_words(low, a, b):
