@@ -62,3 +62,31 @@ def test_valid_e164_is_validate_then_format(digits: str, plus: bool, region: str
     assert phones._valid_e164.__wrapped__(digits, plus, region) == _plain_e164(
         digits, plus, region
     )
+
+
+#: number words, digit-letters, digits and the separators between them
+_PHONE_PIECES = st.sampled_from(
+    ["two", "one", "five", "zero", "three", "seven", "oh", "ten", "O", "l", "S", "SSS", "OlOO",
+     "Ol", "lZ", "E", "Z", "I", "OO", "SS", "2", "5", "0", "555", "-", " ", ".", "(", ")", "é",
+     "a", "call"]
+)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(_PHONE_PIECES, min_size=3, max_size=14).map("".join))
+@example("seven-OlSSSSSSS-")  # three or fewer number words, the rest digit-letters beside them
+@example("SSlZlSSZE.zero")
+def test_view_choice_loses_no_phone(text: str) -> None:
+    """``_view`` skips the digits view only where that view would find no other phone."""
+    from redflags.extract import Context
+    from redflags.normalize import Views
+
+    ctx = Context(country="US")
+    chosen = [e.value for e in phones.extract(Views(text), "body", ctx)]
+    original = phones._view
+    try:
+        phones._view = lambda v: v.digits  # type: ignore[assignment]
+        digits = [e.value for e in phones.extract(Views(text), "body", ctx)]
+    finally:
+        phones._view = original
+    assert chosen == digits

@@ -46,6 +46,7 @@ from redflags.extract import Context, span_of
 from redflags.model import Entity
 from redflags.normalize import (  # kept in sync with digits_view's own tables
     _LETTER_DIGIT_NEAR,
+    _LETTER_DIGITS,
     _NUMBER_WORDS,
     Normalized,
     Views,
@@ -90,8 +91,11 @@ def _view(v: Views) -> Normalized | None:
     occurrences = list(_WORDS_AC.iter(tl)) if tl else []
     present = {w for _end, w in occurrences} if occurrences else _NO_WORDS
     if n_digits == 0:
-        # only number words can spell a phone; an upper bound of how many there are
-        if sum(tl.count(w) for w in present) < 4:
+        # only number words, and digit-letters beside them, can spell a phone
+        words = sum(tl.count(w) for w in present)  # an upper bound of how many there are
+        if words == 0:
+            return None
+        if words < 4 and not _letters_beside_words(t, tl, occurrences):
             return None
         return v.digits
     if present:
@@ -107,6 +111,40 @@ def _view(v: Views) -> Normalized | None:
 #: A number word farther than this from any digit or other number word cannot join a run of
 #: seven or more digits (runs allow at most 5 separator characters between digits).
 _NEAR: Final = 6
+
+
+def _letters_beside_words(t: str, tl: str, occurrences: Iterable[tuple[int, str]]) -> bool:
+    """Whether, in a text with no ASCII digit, a whole run of digit-letters sits beside a number
+    word across one "-" or "." ("seven-OlSSSSSSS").
+
+    The digits view reads letters as digits only beside a digit that way (see
+    ``normalize._DIGIT_THEN_LETTERS``), and here every digit comes from a number word, so
+    without this a few number words stay a few digits, too few for a phone.
+    ``occurrences`` are ``(last index, word)`` of every number word in ``tl``.
+    """
+    n = len(t)
+    if len(tl) != n:
+        return True  # offsets in tl are not those of t: do not guess
+    for last, w in occurrences:
+        e = last + 1
+        s = e - len(w)
+        if e + 1 < n and t[e] in "-.":  # forwards: word, "-" or ".", letters
+            k = e + 1
+            while k < n and t[k] in _LETTER_DIGITS:
+                k += 1
+            if k > e + 1 and (k == n or not _ascii_letter(t[k])):
+                return True
+        if s >= 2 and t[s - 1] in "-.":  # backwards: letters, "-" or ".", word
+            k = s - 2
+            while k >= 0 and t[k] in _LETTER_DIGITS:
+                k -= 1
+            if k < s - 2 and (k < 0 or not _ascii_letter(t[k])):
+                return True
+    return False
+
+
+def _ascii_letter(c: str) -> bool:
+    return ("a" <= c <= "z") or ("A" <= c <= "Z")
 
 
 def _words_near_numbers(t: str, tl: str, occurrences: Iterable[tuple[int, str]]) -> bool:
