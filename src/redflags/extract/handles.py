@@ -167,7 +167,7 @@ def _may_have_word(text: str) -> bool:
     when the tokens are ASCII.  Tests pin all three together.
     """
     if COMPILED:
-        return _may_have_by_code_point(text) or _glue_joins(text)
+        return _may_have_by_code_point(text)  # _glue_joins included
     raw = _ascii_tokens_source(text)
     if raw is not None:
         return _may_have_ascii(raw) or _glue_joins(text)
@@ -202,7 +202,7 @@ def _glue_joins(text: str) -> bool:
                 and after >= 2
                 and (before == k or (before, k) in _GLUE_PAIRS)
                 and (after == k or (k, after) in _GLUE_PAIRS)
-            ):
+            ):  # :func:`_glue_join_at` asks this of tables
                 return True
             i = text.find(glue, i + 1)
     return False
@@ -292,14 +292,56 @@ _TREE_FULL: Final = _TREE[1]
 assert not any(a == b for p in _PREFIXES for a, b in zip(p, p[1:], strict=False))
 
 
+def _glue_table(glue: str, before: bool) -> str:
+    """``ord(table[k])``: whether a character of class ``k`` before (or after) ``glue`` passes
+    :func:`_glue_joins`' test on that side."""
+    g = _LETTER_CLASS[glue.translate(_DELEET)]
+    ok = [
+        k >= 2 and (k == g or ((k, g) if before else (g, k)) in _GLUE_PAIRS)
+        for k in range(_CLASSES)
+    ]
+    return "".join(map(chr, ok))
+
+
+# "$" and "@" (read "s" and "a"), and "!" and "|" (both read "i")
+_GLUE_S_BEFORE: Final = _glue_table("$", True)
+_GLUE_S_AFTER: Final = _glue_table("$", False)
+_GLUE_A_BEFORE: Final = _glue_table("@", True)
+_GLUE_A_AFTER: Final = _glue_table("@", False)
+_GLUE_I_BEFORE: Final = _glue_table("!", True)
+_GLUE_I_AFTER: Final = _glue_table("!", False)
+
+
+def _glue_join_at(text: str, i: i64, c: i64) -> bool:
+    """:func:`_glue_joins`' test of the glue character ``c`` at ``text[i]``, by table."""
+    if i <= 0 or i + 1 >= len(text):
+        return False
+    b: i64 = ord(text[i - 1])
+    a: i64 = ord(text[i + 1])
+    kb: i64 = ord(_CLASS_POSTED[b]) if b < _TABLE_SIZE else _class_of_posted(text[i - 1])
+    ka: i64 = ord(_CLASS_POSTED[a]) if a < _TABLE_SIZE else _class_of_posted(text[i + 1])
+    if c == 36:
+        return ord(_GLUE_S_BEFORE[kb]) > 0 and ord(_GLUE_S_AFTER[ka]) > 0
+    if c == 64:
+        return ord(_GLUE_A_BEFORE[kb]) > 0 and ord(_GLUE_A_AFTER[ka]) > 0
+    return ord(_GLUE_I_BEFORE[kb]) > 0 and ord(_GLUE_I_AFTER[ka]) > 0
+
+
 def _may_have_by_code_point(text: str) -> bool:
-    """:func:`_may_have_str` in one pass over the code points of ``text`` (the class table
-    lower-cases them; texts with an "İ" are lower-cased first), without building a token: each
-    token walks the prefix tree class by class (de-leeted, repeats skipped as ``_REPEAT.sub``
-    squeezes them) until no prefix can follow; a token that ends on a prefix that is not a
-    whole word walks the tree on with the next token (the pair ``_squeeze(tok + next)``).
+    """``_may_have_str(text) or _glue_joins(text)`` in one pass over the code points of
+    ``text`` (the class table lower-cases them; texts with an "İ" are lower-cased first),
+    without building a token: each token walks the prefix tree class by class (de-leeted,
+    repeats skipped as ``_REPEAT.sub`` squeezes them) until no prefix can follow; a token that
+    ends on a prefix that is not a whole word walks the tree on with the next token (the pair
+    ``_squeeze(tok + next)``); each "$@!|" asks :func:`_glue_join_at`.
     """
-    low = text.lower() if "\u0130" in text else text
+    if "\u0130" in text:  # lower-casing moves the offsets: glue is asked of the text as posted
+        return _may_have_walk(text.lower(), False) or _glue_joins(text)
+    return _may_have_walk(text, True)
+
+
+def _may_have_walk(low: str, glue: bool) -> bool:
+    """:func:`_may_have_by_code_point`'s pass over ``low``; ``glue``: ask each "$@!|" too."""
     p_state: i64 = -1  # previous token's prefix, when it is one but not a word
     p_last: i64 = -1  # previous token's last class
     p_size: i64 = 0  # previous token's squeezed length
@@ -313,13 +355,17 @@ def _may_have_by_code_point(text: str) -> bool:
     k: i64 = 0
     n: i64 = len(low)
     i: i64
+    c: i64 = 0
     for i in range(n + 1):
         if i < n:
-            c: i64 = ord(low[i])
+            c = ord(low[i])
             k = ord(_CLASS_TEXT[c]) if c < _TABLE_SIZE else _class_of_text(low[i])
         else:
+            c = 0
             k = 0  # the end of the text ends the last token
         if k == 0:
+            if glue and (c == 33 or c == 36 or c == 64 or c == 124) and _glue_join_at(low, i, c):
+                return True
             if in_token:
                 in_token = False
                 if not live:
