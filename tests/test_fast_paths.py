@@ -100,10 +100,13 @@ def test_email_prefilter_and_at_regex(text: str) -> None:
 
 
 def _platform_words_reference(text: str) -> bool:
-    """The str-only prefilter that the bytes version of handles reproduces."""
+    """The str-only prefilter that the bytes version of handles reproduces ("$@!|" read as
+    separators, and a word spelt across one of them left to ``_glue_joins``)."""
     if ("OF" in text or "X" in text) and handles._CASED.search(text):
         return True
-    squeezed = handles._REPEAT.sub(r"\1", text.lower().translate(handles._DELEET))
+    if handles._glue_joins(text):
+        return True
+    squeezed = handles._REPEAT.sub(r"\1", text.lower().translate(handles._DELEET_DIGITS))
     toks = handles._TOKEN.findall(squeezed)
     for k, tok in enumerate(toks):
         if tok in handles._PREFIXES:
