@@ -13,6 +13,10 @@ four numbers from the fictional ranges, written the ways the matcher understands
 matcher-vs-screening comparison where the matcher is at its slowest, and prints how many numbers
 each found.
 
+The last row screens the corpus with ``--engine dask`` on a local Dask cluster of 2 single-thread
+worker processes (started before the clock starts), to show what the Dask engine costs against
+the local processes on the same machine; its peak RSS is the client's.
+
 ``make`` compiles the screening modules with mypyc (``redflags._native``); the table also
 screens the corpus from the pure-Python sources (``REDFLAGS_PURE=1``) on one worker, so the
 gain is a ratio measured in the same run on the same machine.  On a shared machine whose speed
@@ -41,22 +45,32 @@ def _peak_rss_mb() -> float:
     return max(self_kb, child_kb) / 1024
 
 
-def child_scan(path: str, workers: int, limit: int, count_phones: bool = False) -> dict[str, float]:
+def child_scan(
+    path: str, workers: int, limit: int, count_phones: bool = False, dask: bool = False
+) -> dict[str, float]:
+    from contextlib import nullcontext
     from itertools import islice
+    from typing import Any
 
     import orjson
 
     from redflags.engines.local import screen_records
     from redflags.io import iter_records
 
+    engine: Any = nullcontext()
+    if dask:  # a local Dask cluster, started (and checked) before the clock starts
+        from redflags.engines.dask import DaskEngine
+
+        engine = DaskEngine(None, workers)
     payloads: list[bytes] = []
-    t0 = time.perf_counter()
-    n = 0
-    for outcome in screen_records(islice(iter_records(path), limit), workers):
-        n += 1
-        if count_phones:
-            payloads.append(outcome.payload)
-    elapsed = time.perf_counter() - t0
+    with engine as eng:
+        t0 = time.perf_counter()
+        n = 0
+        for outcome in screen_records(islice(iter_records(path), limit), workers, engine=eng):
+            n += 1
+            if count_phones:
+                payloads.append(outcome.payload)
+        elapsed = time.perf_counter() - t0
     res = {"ads": n, "seconds": elapsed, "ads_per_s": n / elapsed, "rss_mb": _peak_rss_mb()}
     if count_phones:  # outside the timed loop
         res["found"] = sum(len(orjson.loads(p)["entities"]["phones"]) for p in payloads)
@@ -195,8 +209,10 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     if args.child is not None:
         kind, path, *rest = args.child
-        if kind == "scan":
-            res = child_scan(path, int(rest[0]), int(rest[1]), count_phones=rest[2:] == ["count"])
+        if kind in ("scan", "scan-dask"):
+            res = child_scan(
+                path, int(rest[0]), int(rest[1]), rest[2:] == ["count"], kind == "scan-dask"
+            )
         else:
             res = child_matcher(path, int(rest[0]))
         print(json.dumps(res))
@@ -225,6 +241,7 @@ def main(argv: list[str] | None = None) -> int:
             ("redflags scan (full screening)", 1, ("scan", src, "1", n), False),
             ("redflags scan (full screening)", 2, ("scan", src, "2", n), False),
             ("redflags scan, pure-Python sources", 1, ("scan", src, "1", n), True),
+            ("redflags scan --engine dask (local cluster)", 2, ("scan-dask", src, "2", n), False),
         ]
         runs: list[list[dict[str, float]]] = [[] for _ in plan]
         for _ in range(max(1, args.repeat)):  # interleaved, so a slow spell hits every row
@@ -235,7 +252,7 @@ def main(argv: list[str] | None = None) -> int:
             for rs in runs
         ]
         rows = [(name, w, b) for (name, w, _c, _p), b in zip(plan, best, strict=True)]
-        base, one, two, pure = best
+        base, one, two, pure, dask = best
         print(
             f"{'what':42} {'workers':>7} {'ads':>9} {'seconds':>8} {'ads/s':>9} "
             f"{'ads/s/core':>10} {'peak RSS MB':>11}"
@@ -250,7 +267,9 @@ def main(argv: list[str] | None = None) -> int:
             f"{one['ads_per_s'] / base['ads_per_s']:.2f}x; "
             f"2 workers vs 1: {two['ads_per_s'] / one['ads_per_s']:.2f}x; "
             f"this build vs pure-Python sources (1 core): "
-            f"{one['ads_per_s'] / pure['ads_per_s']:.2f}x"
+            f"{one['ads_per_s'] / pure['ads_per_s']:.2f}x; "
+            f"Dask engine vs local processes (2 workers): "
+            f"{dask['ads_per_s'] / two['ads_per_s']:.2f}x"
         )
         print("\nmemory as the corpus grows (1 worker, streaming):")
         print(f"{'ads':>9} {'peak RSS MB':>11}")

@@ -13,6 +13,7 @@ import os
 import sys
 from collections import Counter
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
@@ -35,7 +36,7 @@ from redflags.cliutil import DbOption, opened
 from redflags.cliutil import open_store as _open_store
 from redflags.cliutil import operator as _operator
 from redflags.engines.local import Outcome, screen_records
-from redflags.errors import EXIT_BAD_RECORDS, RedflagsError
+from redflags.errors import EXIT_BAD_RECORDS, ConfigError, RedflagsError
 from redflags.evidence.case_cli import case_app
 from redflags.evidence.cli import evidence_app
 from redflags.evidence.legal_cli import legal_app, retention_app
@@ -123,6 +124,35 @@ def _all_records(inputs: list[str], fmt: str | None) -> Iterator[Record]:
         yield from iter_records(path, fmt)
 
 
+EngineOption = Annotated[
+    str, typer.Option("--engine", help="local (processes on this machine) or dask")
+]
+SchedulerOption = Annotated[
+    str | None,
+    typer.Option(
+        "--scheduler",
+        help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (with --engine dask; default: "
+        "a local Dask cluster with --workers processes)",
+    ),
+]
+
+
+@contextmanager
+def _engine(engine: str, scheduler: str | None, workers: int) -> Iterator[Any]:
+    """The open Dask engine for ``--engine dask``, else None (the local processes)."""
+    if engine not in ("local", "dask"):
+        raise ConfigError(f"--engine must be local or dask, not {engine!r}")
+    if engine == "local":
+        if scheduler is not None:
+            raise ConfigError("--scheduler needs --engine dask")
+        yield None
+        return
+    from redflags.engines.dask import DaskEngine
+
+    with DaskEngine(scheduler, workers) as dask_engine:
+        yield dask_engine
+
+
 def _total_units(inputs: list[str], fmt: str | None) -> tuple[int | None, str]:
     """Progress total: bytes for line formats, rows for Parquet; None when unknown (stdin)."""
     if any(p == "-" for p in inputs):
@@ -145,18 +175,42 @@ def run_scan(
     fmt: str | None = None,
     workers: int = 0,
     description: str = "screening",
+    engine: str = "local",
+    scheduler: str | None = None,
 ) -> ScanStats:
     """Screen ``inputs`` into ``output``; returns counts.  Used by ``scan`` and ``demo``."""
     n_workers = workers if workers > 0 else (os.cpu_count() or 1)
     err_path = _errors_path(output, errors)
     stats = ScanStats()
-    writer = AssessmentWriter(output)
-    err_fh = None
     total, unit = _total_units(inputs, fmt)
+    with _engine(engine, scheduler, workers) as dask_engine:
+        writer = AssessmentWriter(output)
+        _scan_into(
+            screen_records(_all_records(inputs, fmt), n_workers, engine=dask_engine),
+            writer, err_path, stats, description, total, unit,
+        )  # fmt: skip
+    if stats.bad > _ECHO_ERRORS:
+        err.print(f"... {stats.bad - _ECHO_ERRORS} more malformed lines")
+    if stats.bad and err_path is not None:
+        err.print(f"malformed lines written to {err_path}")
+    return stats
+
+
+def _scan_into(
+    outcomes: Iterator[Outcome],
+    writer: AssessmentWriter,
+    err_path: Path | None,
+    stats: ScanStats,
+    description: str,
+    total: int | None,
+    unit: str,
+) -> None:
+    """Write ``outcomes`` (assessments to ``writer``, malformed lines to ``err_path``)."""
+    err_fh = None
     try:
         with _progress() as progress:
             task = progress.add_task(description, total=total)
-            for o in screen_records(_all_records(inputs, fmt), n_workers):
+            for o in outcomes:
                 stats.add(o)
                 if o.ok:
                     writer.write(o.payload)
@@ -174,11 +228,6 @@ def run_scan(
         writer.close()
         if err_fh is not None:
             err_fh.close()
-    if stats.bad > _ECHO_ERRORS:
-        err.print(f"... {stats.bad - _ECHO_ERRORS} more malformed lines")
-    if stats.bad and err_path is not None:
-        err.print(f"malformed lines written to {err_path}")
-    return stats
 
 
 @app.command()
@@ -196,10 +245,17 @@ def scan(
         typer.Option("--format", help="input format: jsonl, csv, parquet (default: by extension)"),
     ] = None,
     workers: Annotated[int, typer.Option("--workers", "-w", help="processes; 0 = all cores")] = 0,
+    engine: EngineOption = "local",
+    scheduler: SchedulerOption = None,
 ) -> None:
     """Screen ads and write one Assessment per ad, in input order."""
+    if scheduler is not None and engine == "local":
+        engine = "dask"  # an address says where: --scheduler alone means the Dask engine
     try:
-        stats = run_scan(ads, output, errors=errors, fmt=fmt, workers=workers)
+        stats = run_scan(
+            ads, output, errors=errors, fmt=fmt, workers=workers, engine=engine,
+            scheduler=scheduler,
+        )  # fmt: skip
     except RedflagsError as exc:
         err.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(exc.exit_code) from None
@@ -228,7 +284,7 @@ def synth(
 
 
 def _linkable(
-    inputs: list[str], fmt: str | None, workers: int, stats: ScanStats
+    inputs: list[str], fmt: str | None, workers: int, stats: ScanStats, engine: Any = None
 ) -> Iterator[tuple[dict[str, Any], dict[str, Any]]]:
     """``(ad, assessment)`` pairs: raw ads are screened (in parallel), and lines that already
     are Assessments (``redflags scan`` output, optionally carrying ad fields) are used as is."""
@@ -256,7 +312,7 @@ def _linkable(
         return
     mine, theirs = tee(records)
     n_workers = workers if workers > 0 else (os.cpu_count() or 1)
-    for rec, o in zip(mine, screen_records(theirs, n_workers), strict=True):
+    for rec, o in zip(mine, screen_records(theirs, n_workers, engine=engine), strict=True):
         stats.add(o)
         if not o.ok:
             _echo_bad(stats.bad, o.source, o.line, o.payload.decode())
@@ -274,12 +330,14 @@ def run_link(
     workers: int = 0,
     image_root: str | None = None,
     photo_hashes: str | None = None,
+    engine: str = "local",
+    scheduler: str | None = None,
 ) -> tuple[Any, ScanStats]:
     """Screen (when needed) and link ``inputs``; write links and network summaries."""
     from redflags.link.engine import LinkParams, link_records
 
     stats = ScanStats()
-    with _progress() as progress:
+    with _engine(engine, scheduler, workers) as dask_engine, _progress() as progress:
         task = progress.add_task("screening + keys", total=None)
         phase_tasks: dict[str, Any] = {"map": task}
 
@@ -290,7 +348,9 @@ def run_link(
 
         n_workers = workers if workers > 0 else (os.cpu_count() or 1)
         params = LinkParams(workers=n_workers, image_root=image_root)
-        result = link_records(_linkable(inputs, fmt, workers, stats), params, progress=tick)
+        result = link_records(
+            _linkable(inputs, fmt, workers, stats, dask_engine), params, tick, dask_engine
+        )
     _write_link_outputs(result, output, summary)
     if photo_hashes:
         from redflags.link.pdq import export_hma
@@ -369,8 +429,12 @@ def link(
         str | None,
         typer.Option("--photo-hashes", help="write PDQ hashes in the HMA/ThreatExchange format"),
     ] = None,
+    engine: EngineOption = "local",
+    scheduler: SchedulerOption = None,
 ) -> None:
     """Link ads into networks by shared identifiers, near-duplicate text and reused photos."""
+    if scheduler is not None and engine == "local":
+        engine = "dask"  # an address says where: --scheduler alone means the Dask engine
     try:
         result, stats = run_link(
             ads,
@@ -380,6 +444,8 @@ def link(
             workers=workers,
             image_root=image_root,
             photo_hashes=photo_hashes,
+            engine=engine,
+            scheduler=scheduler,
         )
     except RedflagsError as exc:
         err.print(f"[red]error:[/red] {exc}")

@@ -7,6 +7,7 @@
     │   └── CatalogError           an indicator catalog entry is invalid
     ├── InputError                 an input file cannot be read at all; exit 4
     │   └── RecordError            one input record is malformed (reported, run goes on)
+    ├── EngineError                the Dask engine cannot start, or its workers differ; exit 6
     └── StoreError                 the database cannot be opened or migrated; exit 5
         ├── NotFoundError          no such ad, review item, network, user or key (HTTP 404)
         ├── AccessError            no valid key, or the key's role may not do this (401/403)
@@ -26,6 +27,7 @@ __all__ = [
     "InputError",
     "AccessError",
     "ConflictError",
+    "EngineError",
     "HeldError",
     "NotFoundError",
     "RecordError",
@@ -69,6 +71,13 @@ class RecordError(InputError):
 
     def to_json(self) -> dict[str, object]:
         return {"source": self.source, "line": self.line, "error": str(self)}
+
+
+class EngineError(RedflagsError):
+    """The execution engine cannot run: Dask missing, no scheduler at the address given, no
+    workers, or workers that screen differently from the client (another redflags version)."""
+
+    exit_code = 6
 
 
 class StoreError(RedflagsError):

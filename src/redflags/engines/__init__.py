@@ -1,4 +1,5 @@
-"""Execution engines for batch screening: local processes now, Dask later (same screen())."""
+"""Execution engines for batch screening and linking: local processes, or a Dask cluster
+(:mod:`redflags.engines.dask`); both run the same per-chunk functions."""
 
 from __future__ import annotations
 

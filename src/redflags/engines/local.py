@@ -15,12 +15,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from itertools import islice
+from typing import TYPE_CHECKING
 
 from redflags.config import ScreenConfig
 from redflags.engines.outcome import Outcome, screen_chunk, screen_each
 from redflags.engines.pool import PREFETCH, ordered_map
 from redflags.records import Record
 from redflags.screen import screen
+
+if TYPE_CHECKING:
+    from redflags.engines.dask import DaskEngine
 
 __all__ = ["CHUNK", "PREFETCH", "Outcome", "screen_records"]
 
@@ -40,16 +44,30 @@ def _chunks(records: Iterable[Record], size: int) -> Iterator[list[Record]]:
 
 
 def screen_records(
-    records: Iterable[Record], workers: int = 1, config: ScreenConfig | None = None
+    records: Iterable[Record],
+    workers: int = 1,
+    config: ScreenConfig | None = None,
+    engine: DaskEngine | None = None,
 ) -> Iterator[Outcome]:
-    """Screen records in input order on ``workers`` processes (1 = in this process).
+    """Screen records in input order on ``workers`` processes (1 = in this process), or on
+    ``engine``'s Dask cluster when one is given (an open :class:`DaskEngine`).
 
     Lazy: no record is read before the first outcome is asked for.  One process returns the
     compiled per-record loop itself, so no Python frame sits between it and the caller."""
     cfg = config or ScreenConfig()
+    if engine is not None:
+        return _screen_on(engine, records, cfg)
     if workers <= 1:
         return screen_each(records, cfg, screen)
     return _screen_pooled(records, cfg, workers)
+
+
+def _screen_on(
+    engine: DaskEngine, records: Iterable[Record], cfg: ScreenConfig
+) -> Iterator[Outcome]:
+    tasks = ((None, (chunk, cfg)) for chunk in _chunks(records, CHUNK))
+    for _, outcomes in engine.ordered_map(_screen_chunk, tasks):
+        yield from outcomes
 
 
 def _screen_pooled(records: Iterable[Record], cfg: ScreenConfig, workers: int) -> Iterator[Outcome]:

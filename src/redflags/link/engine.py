@@ -41,7 +41,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
-from typing import Any, TypeVar, overload
+from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 import numpy as np
 import numpy.typing as npt
@@ -52,6 +52,9 @@ from redflags.link import templates as tpl
 from redflags.link.names import names_in
 from redflags.link.pdq import MATCH_THRESHOLD, PdqHash, PdqIndex, hash_image
 from redflags.link.unionfind import UnionFind
+
+if TYPE_CHECKING:
+    from redflags.engines.dask import DaskEngine
 
 __all__ = ["LinkParams", "LinkResult", "identifier_keys", "link_records"]
 
@@ -313,8 +316,13 @@ def link_records(
     records: Iterable[tuple[Mapping[str, Any], Mapping[str, Any]]],
     params: LinkParams | None = None,
     progress: Callable[[str, int], None] | None = None,
+    engine: DaskEngine | None = None,
 ) -> LinkResult:
-    """Link ``(ad, assessment)`` pairs (same order as the input) into networks."""
+    """Link ``(ad, assessment)`` pairs (same order as the input) into networks.
+
+    The map step (masking, shingles, MinHash, names, photo hashes) runs on ``params.workers``
+    local processes, or on ``engine``'s Dask cluster when one is given; grouping and
+    union-find run here."""
     # The linker keeps millions of small long-lived objects and makes nothing cyclic, while the
     # cyclic GC would rescan them again and again (a third of the parent's CPU at 100k ads,
     # most of it inside the caller's JSON parsing); refcounting frees everything it makes.
@@ -322,7 +330,7 @@ def link_records(
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        return _link(records, params or LinkParams(), progress)
+        return _link(records, params or LinkParams(), progress, engine)
     finally:
         if was_enabled:
             gc.enable()
@@ -332,6 +340,7 @@ def _link(
     records: Iterable[tuple[Mapping[str, Any], Mapping[str, Any]]],
     prm: LinkParams,
     progress: Callable[[str, int], None] | None,
+    engine: DaskEngine | None = None,
 ) -> LinkResult:
     tick = progress or (lambda _phase, _n: None)
     cols = _Columns()
@@ -383,7 +392,7 @@ def _link(
         while chunk := list(islice(it, prm.batch)):
             yield chunk
 
-    for chunk, mapped in _map_ordered(chunks(), prm):
+    for chunk, mapped in _map_ordered(chunks(), prm, engine, stock):
         consume(chunk, mapped)
 
     n = len(cols.ids)
@@ -652,14 +661,21 @@ _Chunk = list[tuple[Mapping[str, Any], Mapping[str, Any]]]
 def _map_chunk(texts: list[str], templated: list[bool], images: list[list[str]],
                image_root: str | None) -> _Mapped:
     """The per-ad map step that needs content: template features (of the ads flagged
-    ``templated``: commercial ones, the only ones that link by text), names, photo hashes."""
+    ``templated``: commercial ones, the only ones that link by text), names, photo hashes.
+    The stock-phrase filter is the one the parent learnt before forking its workers."""
+    return _map_chunk_with(texts, templated, images, image_root, _STOCK)
+
+
+def _map_chunk_with(texts: list[str], templated: list[bool], images: list[list[str]],
+                    image_root: str | None, stock: tpl.StockFilter | None) -> _Mapped:
+    """:func:`_map_chunk` with the stock-phrase filter given (a Dask worker gets it sent)."""
     keyed = np.empty(0, dtype=np.int64)
     bands = np.empty(0, dtype=np.uint64)
     hashes = np.empty(0, dtype=np.uint64)
     counts = np.empty(0, dtype=np.int64)
     chosen = [i for i, t in enumerate(templated) if t]
     if chosen:
-        sub, b, hashes, bounds = tpl.feature_arrays([texts[i] for i in chosen], _STOCK)
+        sub, b, hashes, bounds = tpl.feature_arrays([texts[i] for i in chosen], stock)
         keyed = np.asarray(chosen, dtype=np.int64)[sub]
         bands = (b ^ _BAND_FOLD[: b.shape[1]]).ravel()
         counts = np.diff(bounds)
@@ -687,8 +703,14 @@ def _images(ad: Mapping[str, Any]) -> list[str]:
     return [str(p) for p in imgs if isinstance(p, str) and "://" not in p]
 
 
-def _map_ordered(chunks: Iterator[_Chunk], prm: LinkParams) -> Iterator[tuple[_Chunk, _Mapped]]:
-    """Run :func:`_map_chunk` over chunks, in order, on ``prm.workers`` forked processes."""
+def _map_ordered(
+    chunks: Iterator[_Chunk],
+    prm: LinkParams,
+    engine: DaskEngine | None = None,
+    stock: tpl.StockFilter | None = None,
+) -> Iterator[tuple[_Chunk, _Mapped]]:
+    """Run :func:`_map_chunk` over chunks, in order, on ``prm.workers`` forked processes (which
+    inherit the stock filter), or on ``engine``'s cluster (which is sent it once)."""
 
     def args(chunk: _Chunk) -> tuple[list[str], list[bool], list[list[str]], str | None]:
         images = [_images(ad) if prm.photos else [] for ad, _ in chunk]
@@ -696,6 +718,11 @@ def _map_ordered(chunks: Iterator[_Chunk], prm: LinkParams) -> Iterator[tuple[_C
                      for _, a in chunk]
         return [_ad_text(ad) for ad, _ in chunk], templated, images, prm.image_root
 
+    if engine is not None:
+        shared = engine.share(stock) if stock is not None else None
+        tasks = ((c, (*args(c), shared)) for c in chunks)
+        yield from engine.ordered_map(_map_chunk_with, tasks, prefetch=3)
+        return
     yield from ordered_map(_map_chunk, ((c, args(c)) for c in chunks), prm.workers, prefetch=3)
 
 

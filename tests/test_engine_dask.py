@@ -1,0 +1,140 @@
+"""The Dask engine on a real local Dask cluster: `scan` and `link` give the local engine's
+output byte for byte, malformed lines included; a worker that screens differently, or no
+scheduler at the address, stops the run with a clear error (exit code 6)."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from distributed import Client, LocalCluster  # the dev extra installs dask[distributed]
+
+from redflags.engines.dask import DaskEngine, probe
+from redflags.engines.local import screen_records
+from redflags.errors import EngineError
+from redflags.io import iter_records
+from redflags.synth import write_corpus
+
+
+def _redflags() -> list[str]:
+    exe = shutil.which("redflags", path=str(Path(sys.executable).parent))
+    return [exe] if exe else [sys.executable, "-m", "redflags.cli"]
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("dask") / "ads.jsonl"
+    write_corpus(1_500, 21, path)
+    with open(path, "ab") as fh:  # malformed lines, reported by line number either way
+        fh.write(b'{"id": "x-1", "body": 5}\n{not json\n\n{"body": "no id"}\n')
+    return path
+
+
+@pytest.fixture(scope="module")
+def cluster() -> Iterator[LocalCluster]:
+    with LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0"
+    ) as c:  # type: ignore[no-untyped-call]
+        yield c
+
+
+def _scan(args: list[str], cwd: Path) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run(
+        [*_redflags(), "scan", *args], cwd=cwd, capture_output=True, timeout=300, check=False
+    )
+
+
+def test_scan_on_a_local_dask_cluster_equals_the_local_engine(corpus: Path, tmp_path: Path) -> None:
+    local = _scan([str(corpus), "-o", "local.jsonl", "-w", "2"], tmp_path)
+    dask = _scan([str(corpus), "-o", "dask.jsonl", "-w", "2", "--engine", "dask"], tmp_path)
+    assert local.returncode == dask.returncode == 2  # malformed lines: exit 2 either way
+    out_local = (tmp_path / "local.jsonl").read_bytes()
+    assert out_local.count(b"\n") >= 1_500
+    assert (tmp_path / "dask.jsonl").read_bytes() == out_local
+    errors = (tmp_path / "dask.errors.jsonl").read_bytes()
+    assert errors == (tmp_path / "local.errors.jsonl").read_bytes()
+    assert b'"line":1502' in errors  # "{not json", by its line number
+
+
+def test_scan_on_a_given_scheduler(cluster: LocalCluster, corpus: Path, tmp_path: Path) -> None:
+    addr = cluster.scheduler_address
+    done = _scan([str(corpus), "-o", "out.jsonl", "--scheduler", addr], tmp_path)
+    assert done.returncode == 2, done.stderr.decode()[-2000:]
+    records = list(iter_records(str(corpus)))
+    want = b"".join(o.payload + b"\n" for o in screen_records(records, 1) if o.ok)
+    assert (tmp_path / "out.jsonl").read_bytes() == want
+
+
+def test_engine_keeps_input_order_and_reports_task_errors(cluster: LocalCluster) -> None:
+    with DaskEngine(cluster.scheduler_address) as engine:
+        assert engine.threads == 2
+        tasks = [(k, (k, 3)) for k in range(40)]
+        assert list(engine.ordered_map(divmod, tasks, prefetch=1)) == [
+            (k, divmod(k, 3)) for k in range(40)
+        ]
+        with pytest.raises(ZeroDivisionError):
+            list(engine.ordered_map(divmod, [(0, (1, 1)), (1, (1, 0))]))
+
+
+def test_link_on_dask_equals_the_local_engine(tmp_path: Path) -> None:
+    ads = tmp_path / "ads.jsonl"
+    write_corpus(2_000, 4, ads)
+    base = [*_redflags(), "link", str(ads), "-w", "2"]
+    for name, extra in (("local", []), ("dask", ["--engine", "dask"])):
+        done = subprocess.run(
+            [*base, "-o", f"{name}.jsonl", "--summary", f"{name}.net.jsonl", *extra],
+            cwd=tmp_path, capture_output=True, timeout=300, check=False,
+        )  # fmt: skip
+        assert done.returncode == 0, done.stderr.decode()[-2000:]
+    assert (tmp_path / "dask.jsonl").read_bytes() == (tmp_path / "local.jsonl").read_bytes()
+    nets = (tmp_path / "local.net.jsonl").read_bytes()
+    assert nets.count(b"\n") > 10
+    assert (tmp_path / "dask.net.jsonl").read_bytes() == nets
+
+
+def _tamper() -> None:
+    """Make this worker screen differently (as another redflags version would)."""
+    import redflags.engines.local as local
+
+    real = local._screen_chunk
+
+    def other(chunk, cfg):  # type: ignore[no-untyped-def]
+        outs = real(chunk, cfg)
+        for o in outs:
+            object.__setattr__(o, "payload", o.payload.replace(b'"risk"', b'"riskier"'))
+        return outs
+
+    local._screen_chunk = other
+
+
+def test_a_worker_that_screens_differently_stops_the_run(tmp_path: Path) -> None:
+    with LocalCluster(
+        n_workers=1, threads_per_worker=1, processes=True, dashboard_address=":0"
+    ) as odd:  # type: ignore[no-untyped-call]
+        with Client(odd) as client:  # type: ignore[no-untyped-call]
+            client.run(_tamper)
+            assert set(client.run(probe).values()) != {probe()}
+        with pytest.raises(EngineError, match="screen differently"):
+            DaskEngine(odd.scheduler_address).__enter__()
+        (tmp_path / "ads.jsonl").write_text('{"id": "a", "body": "hello"}\n')
+        done = _scan(["ads.jsonl", "-o", "out.jsonl", "--scheduler", odd.scheduler_address],
+                     tmp_path)  # fmt: skip
+    assert done.returncode == 6
+    assert b"screen differently" in done.stderr
+    assert not (tmp_path / "out.jsonl").exists()  # stopped before any ad was screened
+
+
+def test_no_scheduler_at_the_address() -> None:
+    with pytest.raises(EngineError, match="cannot start the Dask engine on tcp://127.0.0.1:9"):
+        DaskEngine("tcp://127.0.0.1:9", timeout=1).__enter__()
+
+
+def test_engine_options_are_checked(tmp_path: Path) -> None:
+    (tmp_path / "ads.jsonl").write_text('{"id": "a"}\n')
+    done = _scan(["ads.jsonl", "--engine", "spark"], tmp_path)
+    assert done.returncode == 3
+    assert b"--engine must be local or dask" in done.stderr
