@@ -26,10 +26,13 @@ from redflags.screen import screen
 if TYPE_CHECKING:
     from redflags.engines.dask import DaskEngine
 
-__all__ = ["CHUNK", "PREFETCH", "Outcome", "screen_records"]
+__all__ = ["CHUNK", "DASK_CHUNK", "PREFETCH", "Outcome", "screen_records"]
 
 #: records per task: big enough to amortise pickling, small enough for a smooth progress bar
 CHUNK = 256
+#: records per task on Dask, whose scheduling and serialisation cost more per task than a
+#: forked pool's (100,000 ads on a 2-worker local cluster: 1024 gave 1.1x the rate of 256)
+DASK_CHUNK = 1024
 
 
 def _screen_chunk(chunk: list[Record], cfg: ScreenConfig) -> list[Outcome]:
@@ -65,7 +68,7 @@ def screen_records(
 def _screen_on(
     engine: DaskEngine, records: Iterable[Record], cfg: ScreenConfig
 ) -> Iterator[Outcome]:
-    tasks = ((None, (chunk, cfg)) for chunk in _chunks(records, CHUNK))
+    tasks = ((None, (chunk, cfg)) for chunk in _chunks(records, DASK_CHUNK))
     for _, outcomes in engine.ordered_map(_screen_chunk, tasks):
         yield from outcomes
 
