@@ -12,6 +12,10 @@ Assessments' evidence), as `redflags link` on scan output does.
 The machine is shared, so wall time alone says little: `cpu s` is the CPU time of the linking
 process and its map workers together, and `ads/cpu-s` divides N by it.  `µs/ad` divides wall
 time by N: flat means linear.  `--keep DIR` keeps the corpora and scans there and reuses them.
+
+`--engine dask` runs the map step on a local Dask cluster of `--workers` processes (started
+before the clock starts) instead of forked workers.  Dask's workers are not this process's
+children, so `cpu s` then counts the client alone.
 """
 
 from __future__ import annotations
@@ -42,7 +46,9 @@ def _cpu() -> float:
     return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
 
 
-def child(ads_path: str, scan_path: str, workers: int) -> dict[str, float]:
+def child(ads_path: str, scan_path: str, workers: int, engine: str = "local") -> dict[str, float]:
+    from contextlib import nullcontext
+
     import orjson
 
     from redflags.link.engine import LinkParams, link_records
@@ -58,9 +64,15 @@ def child(ads_path: str, scan_path: str, workers: int) -> dict[str, float]:
                 parse += time.process_time() - t
                 yield pair
 
-    t0, c0 = time.perf_counter(), _cpu()
-    res = link_records(pairs(), LinkParams(workers=workers))
-    elapsed, cpu = time.perf_counter() - t0, _cpu() - c0
+    opened: Any = nullcontext()
+    if engine == "dask":
+        from redflags.engines.dask import DaskEngine
+
+        opened = DaskEngine(None, workers)
+    with opened as eng:
+        t0, c0 = time.perf_counter(), _cpu()
+        res = link_records(pairs(), LinkParams(workers=workers), engine=eng)
+        elapsed, cpu = time.perf_counter() - t0, _cpu() - c0
     return {"seconds": elapsed, "cpu": cpu, "parse": parse, "ads": res.stats["ads"],
             "networks": res.stats["networks"], "linked": res.stats["linked_ads"],
             "hubs": len(res.hubs), "rss_mb": _rss_mb()}
@@ -72,15 +84,16 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=3)
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--keep", help="folder to keep (and reuse) corpora and scans in")
-    ap.add_argument("--child", nargs=3)
+    ap.add_argument("--engine", choices=("local", "dask"), default="local")
+    ap.add_argument("--child", nargs=4)
     args = ap.parse_args(argv)
     if args.child:
-        print(json.dumps(child(args.child[0], args.child[1], int(args.child[2]))))
+        print(json.dumps(child(args.child[0], args.child[1], int(args.child[2]), args.child[3])))
         return 0
     from redflags.synth import write_corpus
 
     bin_dir = Path(sys.executable).parent
-    print(f"{os.cpu_count()} cores; link workers {args.workers}\n")
+    print(f"{os.cpu_count()} cores; link workers {args.workers}; engine {args.engine}\n")
     print(f"{'ads':>9} {'scan s':>7} {'link s':>7} {'cpu s':>7} {'parse cpu':>9} "
           f"{'ads/s':>6} {'ads/cpu-s':>9} {'µs/ad':>6} {'peak RSS MB':>11} {'networks':>9} "
           f"{'linked':>9} {'hubs':>6}")
@@ -98,7 +111,8 @@ def main(argv: list[str] | None = None) -> int:
                                 "--workers", str(args.workers)], check=True, capture_output=True)
                 scan_s = time.perf_counter() - t0
             out = subprocess.run([sys.executable, str(HERE), "--child", str(ads), str(scan),
-                                  str(args.workers)], check=True, capture_output=True, text=True)
+                                  str(args.workers), args.engine],
+                                 check=True, capture_output=True, text=True)
             r = json.loads(out.stdout.strip().splitlines()[-1])
             print(f"{n:>9,} {scan_s:>7.1f} {r['seconds']:>7.1f} {r['cpu']:>7.1f} "
                   f"{r['parse']:>9.1f} {n / r['seconds']:>6,.0f} {n / r['cpu']:>9,.0f} "
