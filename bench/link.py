@@ -14,8 +14,8 @@ process and its map workers together, and `ads/cpu-s` divides N by it.  `µs/ad`
 time by N: flat means linear.  `--keep DIR` keeps the corpora and scans there and reuses them.
 
 `--engine dask` runs the map step on a local Dask cluster of `--workers` processes (started
-before the clock starts) instead of forked workers.  Dask's workers are not this process's
-children, so `cpu s` then counts the client alone.
+before the clock starts) instead of forked workers.  Dask's workers are not reaped before the
+figures are read, so `cpu s` and `peak RSS MB` then count the client alone.
 """
 
 from __future__ import annotations
@@ -38,6 +38,11 @@ HERE = Path(__file__).resolve()
 def _rss_mb() -> float:
     return max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
                resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
+
+
+def _self_rss_mb() -> float:
+    """The client's own peak (with Dask, the local cluster's workers are its children)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def _cpu() -> float:
@@ -75,7 +80,8 @@ def child(ads_path: str, scan_path: str, workers: int, engine: str = "local") ->
         elapsed, cpu = time.perf_counter() - t0, _cpu() - c0
     return {"seconds": elapsed, "cpu": cpu, "parse": parse, "ads": res.stats["ads"],
             "networks": res.stats["networks"], "linked": res.stats["linked_ads"],
-            "hubs": len(res.hubs), "rss_mb": _rss_mb()}
+            "hubs": len(res.hubs),
+            "rss_mb": _rss_mb() if engine == "local" else _self_rss_mb()}
 
 
 def main(argv: list[str] | None = None) -> int:

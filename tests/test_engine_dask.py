@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from distributed import Client, LocalCluster  # the dev extra installs dask[distributed]
 
-from redflags.engines.dask import DaskEngine, probe
+from redflags.engines.dask import DaskEngine, fingerprint, fingerprint_of, probe
 from redflags.engines.local import screen_records
 from redflags.errors import EngineError
 from redflags.io import iter_records
@@ -128,6 +128,44 @@ def test_a_worker_that_screens_differently_stops_the_run(tmp_path: Path) -> None
     assert not (tmp_path / "out.jsonl").exists()  # stopped before any ad was screened
 
 
+def _other_install() -> None:
+    """Make this worker's fingerprint differ while it still screens the probe ad alike, as a
+    worker with another redflags version could."""
+    import redflags.engines.dask as engine_mod
+
+    engine_mod.fingerprint = lambda: "0" * 64
+
+
+def test_a_worker_with_other_code_stops_the_run_at_its_first_task(tmp_path: Path) -> None:
+    with LocalCluster(
+        n_workers=1, threads_per_worker=1, processes=True, dashboard_address=":0"
+    ) as odd:  # type: ignore[no-untyped-call]
+        with Client(odd) as client:  # type: ignore[no-untyped-call]
+            client.run(_other_install)
+        with DaskEngine(odd.scheduler_address) as engine:  # the probe passes
+            with pytest.raises(EngineError, match="runs other redflags code"):
+                list(engine.ordered_map(divmod, [(1, (7, 2))]))
+        (tmp_path / "ads.jsonl").write_text('{"id": "a", "body": "hello"}\n')
+        done = _scan(["ads.jsonl", "-o", "out.jsonl", "--scheduler", odd.scheduler_address],
+                     tmp_path)  # fmt: skip
+    assert done.returncode == 6
+    assert b"install the same redflags on every worker" in done.stderr
+    assert (tmp_path / "out.jsonl").read_bytes() == b""  # no ad screened by that worker
+
+
+@pytest.mark.parametrize("address", ["foo", "tcp://127.0.0.1", "tcp://127.0.0.1:9"])
+def test_a_bad_scheduler_address_is_a_clean_error(address: str, tmp_path: Path) -> None:
+    (tmp_path / "ads.jsonl").write_text('{"id": "a"}\n')
+    if address.endswith(":9"):  # nothing listens: Dask retries until its timeout
+        with pytest.raises(EngineError, match=f"cannot start the Dask engine on {address}"):
+            DaskEngine(address, timeout=1).__enter__()
+        return
+    done = _scan(["ads.jsonl", "-o", "out.jsonl", "--scheduler", address], tmp_path)
+    assert done.returncode == 6
+    assert b"cannot start the Dask engine" in done.stderr
+    assert not (tmp_path / "out.jsonl").exists()
+
+
 def test_no_scheduler_at_the_address() -> None:
     with pytest.raises(EngineError, match="cannot start the Dask engine on tcp://127.0.0.1:9"):
         DaskEngine("tcp://127.0.0.1:9", timeout=1).__enter__()
@@ -138,3 +176,23 @@ def test_engine_options_are_checked(tmp_path: Path) -> None:
     done = _scan(["ads.jsonl", "--engine", "spark"], tmp_path)
     assert done.returncode == 3
     assert b"--engine must be local or dask" in done.stderr
+    done = _scan(["ads.jsonl", "--engine", "local", "--scheduler", "tcp://127.0.0.1:9"], tmp_path)
+    assert done.returncode == 3
+    assert b"--scheduler needs --engine dask" in done.stderr
+
+
+def test_fingerprint_covers_sources_and_data_not_the_build(tmp_path: Path) -> None:
+    from redflags.engines import dask as engine_mod
+
+    root = Path(engine_mod.__file__).resolve().parents[1]
+    copy = tmp_path / "redflags"
+    shutil.copytree(root, copy, ignore=shutil.ignore_patterns("*.so", "__pycache__"))
+    assert fingerprint_of(copy) == fingerprint()  # compiled extensions are not hashed
+    (copy / "_native.json").write_text("{}")  # nor the build record
+    assert fingerprint_of(copy) == fingerprint()
+    catalog = copy / "indicators" / "catalog.json"
+    catalog.write_bytes(catalog.read_bytes().replace(b'"weight"', b'"weight" ', 1))
+    assert fingerprint_of(copy) != fingerprint()  # another catalog
+    shutil.copy(root / "indicators" / "catalog.json", catalog)
+    (copy / "score.py").write_text((root / "score.py").read_text() + "\n# other code\n")
+    assert fingerprint_of(copy) != fingerprint()

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import astuple
 from typing import Any
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from redflags.extract import Context, places
@@ -128,6 +128,36 @@ def test_places_read_range_finds_what_the_whole_text_does(
 def test_places_read_range_on_any_text(text: str) -> None:
     read, whole = _place_values(text, "US")
     assert read == whole
+
+
+def _whole_words_reference(low: str) -> list[tuple[int, int, str]]:
+    """Every place key found with ``str.find``, kept when written as whole words, then taken
+    leftmost first and, of those starting together, longest, none overlapping."""
+    n = len(low)
+    found = []
+    for key in places._KEYS:
+        s = low.find(key)
+        while s >= 0:
+            e = s + len(key)
+            whole = not (s and low[s - 1].isalnum()) and not (e < n and low[e].isalnum())
+            if whole and not (key[-1] == "." and e < n and low[e].isalpha()):
+                found.append((s, e, key))
+            s = low.find(key, s + 1)
+    out: list[tuple[int, int, str]] = []
+    end = 0
+    for s, e, key in sorted(found, key=lambda t: (t[0], -t[1])):
+        if s >= end:
+            out.append((s, e, key))
+            end = e
+    return out
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_PLACE_WORDS + _GLUE), max_size=12))
+@example(["alas", " ", "vegas"])
+def test_places_whole_words_are_leftmost_longest(pieces: list[str]) -> None:
+    low = Views("".join(pieces)).lower
+    assert places._whole_words(low, 0, len(low)) == _whole_words_reference(low)
 
 
 def test_places_read_range_and_a_key_inside_a_word() -> None:

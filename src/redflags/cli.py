@@ -125,21 +125,30 @@ def _all_records(inputs: list[str], fmt: str | None) -> Iterator[Record]:
 
 
 EngineOption = Annotated[
-    str, typer.Option("--engine", help="local (processes on this machine) or dask")
+    str | None,
+    typer.Option(
+        "--engine",
+        help="local (processes on this machine) or dask (default: dask with --scheduler, "
+        "else local)",
+    ),
 ]
 SchedulerOption = Annotated[
     str | None,
     typer.Option(
         "--scheduler",
-        help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (with --engine dask; default: "
-        "a local Dask cluster with --workers processes)",
+        help="Dask scheduler address, e.g. tcp://10.0.0.5:8786; its workers do the work and "
+        "--workers is not used (without it, --engine dask starts a local cluster of --workers "
+        "processes)",
     ),
 ]
 
 
 @contextmanager
-def _engine(engine: str, scheduler: str | None, workers: int) -> Iterator[Any]:
-    """The open Dask engine for ``--engine dask``, else None (the local processes)."""
+def _engine(engine: str | None, scheduler: str | None, workers: int) -> Iterator[Any]:
+    """The open Dask engine for ``--engine dask`` (or a ``--scheduler``), else None (the local
+    processes)."""
+    if engine is None:
+        engine = "dask" if scheduler is not None else "local"
     if engine not in ("local", "dask"):
         raise ConfigError(f"--engine must be local or dask, not {engine!r}")
     if engine == "local":
@@ -175,7 +184,7 @@ def run_scan(
     fmt: str | None = None,
     workers: int = 0,
     description: str = "screening",
-    engine: str = "local",
+    engine: str | None = None,
     scheduler: str | None = None,
 ) -> ScanStats:
     """Screen ``inputs`` into ``output``; returns counts.  Used by ``scan`` and ``demo``."""
@@ -245,12 +254,10 @@ def scan(
         typer.Option("--format", help="input format: jsonl, csv, parquet (default: by extension)"),
     ] = None,
     workers: Annotated[int, typer.Option("--workers", "-w", help="processes; 0 = all cores")] = 0,
-    engine: EngineOption = "local",
+    engine: EngineOption = None,
     scheduler: SchedulerOption = None,
 ) -> None:
     """Screen ads and write one Assessment per ad, in input order."""
-    if scheduler is not None and engine == "local":
-        engine = "dask"  # an address says where: --scheduler alone means the Dask engine
     try:
         stats = run_scan(
             ads, output, errors=errors, fmt=fmt, workers=workers, engine=engine,
@@ -330,7 +337,7 @@ def run_link(
     workers: int = 0,
     image_root: str | None = None,
     photo_hashes: str | None = None,
-    engine: str = "local",
+    engine: str | None = None,
     scheduler: str | None = None,
 ) -> tuple[Any, ScanStats]:
     """Screen (when needed) and link ``inputs``; write links and network summaries."""
@@ -429,12 +436,10 @@ def link(
         str | None,
         typer.Option("--photo-hashes", help="write PDQ hashes in the HMA/ThreatExchange format"),
     ] = None,
-    engine: EngineOption = "local",
+    engine: EngineOption = None,
     scheduler: SchedulerOption = None,
 ) -> None:
     """Link ads into networks by shared identifiers, near-duplicate text and reused photos."""
-    if scheduler is not None and engine == "local":
-        engine = "dask"  # an address says where: --scheduler alone means the Dask engine
     try:
         result, stats = run_link(
             ads,
