@@ -196,3 +196,24 @@ def test_fingerprint_covers_sources_and_data_not_the_build(tmp_path: Path) -> No
     shutil.copy(root / "indicators" / "catalog.json", catalog)
     (copy / "score.py").write_text((root / "score.py").read_text() + "\n# other code\n")
     assert fingerprint_of(copy) != fingerprint()
+
+
+def test_a_cluster_with_no_workers_left_ends_the_run() -> None:
+    import threading
+    import time
+
+    with LocalCluster(
+        n_workers=1, threads_per_worker=1, processes=True, dashboard_address=":0"
+    ) as c:  # type: ignore[no-untyped-call]
+        with DaskEngine(c.scheduler_address) as engine:
+            engine.poll = 0.5
+
+            def stop_workers() -> None:
+                time.sleep(1.0)
+                c.scale(0)
+
+            threading.Thread(target=stop_workers, daemon=True).start()
+            t0 = time.monotonic()
+            with pytest.raises(EngineError, match="no workers left"):
+                list(engine.ordered_map(time.sleep, [(0, (60,))]))
+            assert time.monotonic() - t0 < 30  # not the task's 60 s, nor forever

@@ -47,6 +47,9 @@ R = TypeVar("R")
 
 #: seconds to wait for a scheduler to answer before giving up (Dask retries until then)
 CONNECT_TIMEOUT = 10.0
+#: while waiting for a result, how often to check that the cluster still has a worker (Dask
+#: would otherwise wait for one forever); a cluster with none left ends the run
+WORKER_POLL = 15.0
 
 #: a non-explicit ad that exercises most extractors and indicators; see :func:`probe`
 _PROBE = (
@@ -115,6 +118,7 @@ class DaskEngine:
         self._cluster: Any = None
         self._lost: tuple[type[BaseException], ...] = ()
         self.threads = 0
+        self.poll = WORKER_POLL
 
     def __enter__(self) -> DaskEngine:
         try:
@@ -224,7 +228,15 @@ class DaskEngine:
 
     def _result(self, fut: Any) -> Any:
         try:
-            return fut.result()
+            while True:
+                try:
+                    return fut.result(timeout=self.poll)
+                except TimeoutError:  # a slow task, or no worker left to run it
+                    if not self._client.nthreads():
+                        raise EngineError(
+                            "the Dask cluster has no workers left; what was written before "
+                            "stays written"
+                        ) from None
         except WorkerMismatch as exc:
             raise EngineError(f"{exc}: install the same redflags on every worker") from None
         except self._lost as exc:
