@@ -34,11 +34,17 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+def _local_cluster(workers: int) -> LocalCluster:
+    """A real local Dask cluster of single-thread worker processes (a random dashboard port,
+    so parallel test runs do not collide on 8787)."""
+    return LocalCluster(  # type: ignore[no-untyped-call]
+        n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0"
+    )
+
+
 @pytest.fixture(scope="module")
 def cluster() -> Iterator[LocalCluster]:
-    with LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0"
-    ) as c:  # type: ignore[no-untyped-call]
+    with _local_cluster(2) as c:
         yield c
 
 
@@ -112,9 +118,7 @@ def _tamper() -> None:
 
 
 def test_a_worker_that_screens_differently_stops_the_run(tmp_path: Path) -> None:
-    with LocalCluster(
-        n_workers=1, threads_per_worker=1, processes=True, dashboard_address=":0"
-    ) as odd:  # type: ignore[no-untyped-call]
+    with _local_cluster(1) as odd:
         with Client(odd) as client:  # type: ignore[no-untyped-call]
             client.run(_tamper)
             assert set(client.run(probe).values()) != {probe()}
@@ -137,9 +141,7 @@ def _other_install() -> None:
 
 
 def test_a_worker_with_other_code_stops_the_run_at_its_first_task(tmp_path: Path) -> None:
-    with LocalCluster(
-        n_workers=1, threads_per_worker=1, processes=True, dashboard_address=":0"
-    ) as odd:  # type: ignore[no-untyped-call]
+    with _local_cluster(1) as odd:
         with Client(odd) as client:  # type: ignore[no-untyped-call]
             client.run(_other_install)
         with DaskEngine(odd.scheduler_address) as engine:  # the probe passes
@@ -202,9 +204,7 @@ def test_a_cluster_with_no_workers_left_ends_the_run() -> None:
     import threading
     import time
 
-    with LocalCluster(
-        n_workers=1, threads_per_worker=1, processes=True, dashboard_address=":0"
-    ) as c:  # type: ignore[no-untyped-call]
+    with _local_cluster(1) as c:
         with DaskEngine(c.scheduler_address) as engine:
             engine.poll = 0.5
 

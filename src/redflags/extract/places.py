@@ -211,8 +211,10 @@ def _reading_range(low: str) -> tuple[int, int]:
     h: i64 = 0
     i: i64
     c: i64
-    for i in range(n):
-        c = ord(low[i])
+    padded = low + " "  # the end of the text ends the last word
+    end: i64 = n + 1
+    for i in range(end):
+        c = ord(padded[i])
         # low[i].isalnum(), asking Python only beyond ASCII and the table
         if (
             97 <= c <= 122
@@ -236,14 +238,6 @@ def _reading_range(low: str) -> tuple[int, int]:
                     first_s = s
                 last_e = max(last_e, e)
         s = -1
-    if s >= 0:  # the text ends with a word
-        bucket = _BY_FIRST[h]
-        if bucket is not None:
-            e = _keys_at(low, s, n, bucket)
-            if e >= 0:
-                if first_s < 0:
-                    first_s = s
-                last_e = max(last_e, e)
     if first_s < 0:
         return 0, 0
     a = first_s
