@@ -924,7 +924,10 @@ def _digit_by_letters(cls: bytes) -> bool:
     by "a" or "L" -- the regex cannot backtrack into a shorter run, as the run's next byte is
     then "L".
     """
-    n = len(cls)
+    n: i64 = len(cls)
+    i: i64
+    j: i64
+    k: i64
     for i in range(n):
         if cls[i] != _D:
             continue

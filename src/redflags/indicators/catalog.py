@@ -257,7 +257,8 @@ class Catalog:
         h: i64 = 0
         i: i64
         c: i64
-        for i in range(len(text)):
+        n: i64 = len(text)
+        for i in range(n):
             c = ord(text[i])
             # text[i].isalnum(), asking Python only beyond ASCII and the table
             if (
