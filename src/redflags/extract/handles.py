@@ -171,6 +171,11 @@ def _may_have_word(text: str) -> bool:
     raw = _ascii_tokens_source(text)
     if raw is not None:
         return _may_have_ascii(raw) or _glue_joins(text)
+    return _may_have_plain(text)
+
+
+def _may_have_plain(text: str) -> bool:
+    """:func:`_may_have_word` in its plain form, which the fast ones are pinned to."""
     return _may_have_str(text) or _glue_joins(text)
 
 
@@ -328,7 +333,7 @@ def _glue_join_at(text: str, i: i64, c: i64) -> bool:
 
 
 def _may_have_by_code_point(text: str) -> bool:
-    """``_may_have_str(text) or _glue_joins(text)`` in one pass over the code points of
+    """:func:`_may_have_plain` in one pass over the code points of
     ``text`` (the class table lower-cases them; texts with an "İ" are lower-cased first),
     without building a token: each token walks the prefix tree class by class (de-leeted,
     repeats skipped as ``_REPEAT.sub`` squeezes them) until no prefix can follow; a token that

@@ -132,19 +132,15 @@ def _letters_beside_words(t: str, tl: str, occurrences: Iterable[tuple[int, str]
             k = e + 1
             while k < n and t[k] in _LETTER_DIGITS:
                 k += 1
-            if k > e + 1 and (k == n or not _ascii_letter(t[k])):
+            if k > e + 1 and (k == n or not (t[k].isascii() and t[k].isalpha())):
                 return True
         if s >= 2 and t[s - 1] in "-.":  # backwards: letters, "-" or ".", word
             k = s - 2
             while k >= 0 and t[k] in _LETTER_DIGITS:
                 k -= 1
-            if k < s - 2 and (k < 0 or not _ascii_letter(t[k])):
+            if k < s - 2 and (k < 0 or not (t[k].isascii() and t[k].isalpha())):
                 return True
     return False
-
-
-def _ascii_letter(c: str) -> bool:
-    return ("a" <= c <= "z") or ("A" <= c <= "Z")
 
 
 def _words_near_numbers(t: str, tl: str, occurrences: Iterable[tuple[int, str]]) -> bool:
