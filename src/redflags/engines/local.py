@@ -31,7 +31,8 @@ __all__ = ["CHUNK", "DASK_CHUNK", "PREFETCH", "Outcome", "screen_records"]
 #: records per task: big enough to amortise pickling, small enough for a smooth progress bar
 CHUNK = 256
 #: records per task on Dask, whose scheduling and serialisation cost more per task than a
-#: forked pool's (100,000 ads on a 2-worker local cluster: 1024 gave 1.1x the rate of 256)
+#: forked pool's (an ad-hoc timing, not a bench: 100,000 ads on a 2-worker local cluster ran
+#: about 1.1x faster with 1024 than with 256; bench/scan.py's Dask row measures the result)
 DASK_CHUNK = 1024
 
 
