@@ -567,7 +567,8 @@ def _prefilter_regex() -> re.Pattern[bytes]:
 
 
 def _candidate_regex() -> re.Pattern[bytes]:
-    """Tokens of " " + :data:`_SCAN_TABLE` bytes that may start a platform word.
+    """Tokens of " " + :data:`_TOKEN_TABLE` bytes ("$@!|" are separators there, so tokens are
+    exactly ``_TOKEN``'s) that may start a platform word.
 
     A superset of the tokens whose :func:`_start_form` is not None (those spell a prefix with
     repeated letters), narrowed to tokens that are a whole platform word or are followed by a
@@ -594,8 +595,6 @@ def _bytes_regex(name: str) -> re.Pattern[bytes]:
         _BYTES_REGEX[name] = pattern
     return pattern
 
-#: the candidate scan's bytes: "$@!|" are separators there too, so tokens are exactly _TOKEN's
-_SCAN_TABLE: Final = _TOKEN_TABLE
 
 
 def _may_have_ascii(raw: bytes) -> bool:
@@ -619,7 +618,7 @@ def _platform_words(text: str) -> list[tuple[int, int, str]]:
         tokens = ((m.start(), m.end()) for m in _TOKEN.finditer(text))
     else:
         # only tokens that can start a word: positions in the bytes are those of ``text``
-        scan = b" " + raw.translate(_SCAN_TABLE)
+        scan = b" " + raw.translate(_TOKEN_TABLE)
         candidates = _bytes_regex("candidate").finditer(scan)
         tokens = ((m.start(), m.end() - 1) for m in candidates)
     out: list[tuple[int, int, str]] = []
