@@ -596,7 +596,6 @@ def _bytes_regex(name: str) -> re.Pattern[bytes]:
     return pattern
 
 
-
 def _may_have_ascii(raw: bytes) -> bool:
     """:func:`_may_have_str` for ASCII-token text (a test pins it to the squeeze-and-split form)."""
     return _bytes_regex("prefilter").search(b" " + raw.translate(_TOKEN_TABLE)) is not None
